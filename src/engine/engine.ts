@@ -1,0 +1,214 @@
+import type { Fact, KnowledgeBase } from '../knowledge/schema.js';
+import {
+  ANSWER_THRESHOLD,
+  CANDIDATES_MAX,
+  QUESTION_MAX_CHARS,
+  SERIES_LATEST_SCORE_RATIO,
+  SUGGESTION_MIN_SCORE,
+  SUGGESTIONS_MAX,
+} from './defaults.js';
+import { FactIndex, type Candidate } from './fact-index.js';
+import { joinList, MESSAGES } from './messages.js';
+import { hasHan, normalizeText } from './normalize.js';
+import { detectIntent, smalltalkText } from './smalltalk.js';
+import { extractYears, tokenizeNormalized } from './tokenize.js';
+import type { AskOptions, Completion, Engine, Language, Reply, SourceRef, Suggestion, TopicSummary } from './types.js';
+import { createCompleter } from './complete.js';
+
+/** Words every Haidian fact is about; they never carry a match on their own ("weather in Haidian today"). */
+export const HAIDIAN_GENERIC_TERMS = ['haidian', 'beijing', 'district', 'china', 'chinese', '海淀区', '海淀', '北京市', '北京', '中国'];
+
+export interface EngineOptions {
+  readonly threshold?: number;
+  readonly genericTerms?: readonly string[];
+}
+
+interface ForeignName {
+  readonly name: string;
+  readonly display: string;
+  readonly han: boolean;
+}
+
+/** Builds the intent engine over a validated fact base. Pure: no IO, no platform knowledge. */
+export function createEngine(kb: KnowledgeBase, options: EngineOptions = {}): Engine {
+  const threshold = options.threshold ?? ANSWER_THRESHOLD;
+  const facts = kb.facts;
+  const index = new FactIndex(
+    facts.map((fact) => ({
+      questions: [...fact.questions.en, ...fact.questions.zh],
+      keywords: fact.keywords,
+      aliases: fact.aliases,
+      answers: fact.answer.zh ? [fact.answer.en, fact.answer.zh] : [fact.answer.en],
+    })),
+    { genericTerms: options.genericTerms ?? HAIDIAN_GENERIC_TERMS },
+  );
+  const byId = new Map(facts.map((fact, i) => [fact.id, i]));
+  const series = groupSeries(facts);
+  const haystacks = facts.map((fact) =>
+    ` ${normalizeText([fact.answer.en, fact.answer.zh ?? '', ...fact.keywords, ...fact.aliases, ...fact.questions.en, ...fact.questions.zh].join(' '))} `,
+  );
+  const foreignNames: ForeignName[] = kb.foreignEntities.flatMap((entity) =>
+    entity.names.map((name) => ({ name: normalizeText(name), display: entity.names[0] as string, han: hasHan(name) })),
+  );
+  const completer = createCompleter(facts, index);
+
+  const sourcesOf = (fact: Fact): SourceRef[] =>
+    fact.sources.map((id) => {
+      const source = kb.sources.get(id);
+      if (!source) throw new Error(`fact ${fact.id} cites unknown source ${id}`);
+      return { id, title: source.title, publisher: source.publisher, url: source.url, date: source.published };
+    });
+
+  const questionIn = (fact: Fact, language: Language, which = 0): string =>
+    (language === 'zh' ? fact.questions.zh[which] ?? fact.questions.zh[0] : undefined) ?? fact.questions.en[which] ?? fact.questions.en[0] ?? fact.id;
+
+  const answerReply = (fact: Fact, language: Language, confidence: number): Reply => ({
+    kind: 'answer',
+    language,
+    body: (language === 'zh' ? fact.answer.zh : undefined) ?? fact.answer.en,
+    factId: fact.id,
+    topic: fact.topic,
+    ...(fact.year !== undefined ? { year: fact.year } : {}),
+    asOf: fact.as_of,
+    sources: sourcesOf(fact),
+    suggestions: [],
+    topics: [],
+    confidence: round(confidence),
+  });
+
+  const topicSummaries = (language: Language): TopicSummary[] =>
+    kb.topics
+      .map((topic) => {
+        const members = facts.filter((fact) => fact.topic === topic.id);
+        const first = members[0];
+        return {
+          id: topic.id,
+          title: (language === 'zh' ? topic.title.zh : undefined) ?? topic.title.en,
+          factCount: members.length,
+          example: first ? questionIn(first, language) : '',
+        };
+      })
+      .filter((topic) => topic.factCount > 0);
+
+  const topicSuggestions = (language: Language): Suggestion[] =>
+    kb.topics
+      .map((topic) => facts.find((fact) => fact.topic === topic.id))
+      .filter((fact): fact is Fact => fact !== undefined)
+      .slice(0, SUGGESTIONS_MAX)
+      .map((fact) => ({ factId: fact.id, question: questionIn(fact, language) }));
+
+  const noMatch = (language: Language, body: string, candidates: readonly Candidate[], confidence: number, extra: readonly Fact[] = []): Reply => {
+    const picked: Suggestion[] = [];
+    const add = (fact: Fact): void => {
+      if (picked.length < SUGGESTIONS_MAX && !picked.some((s) => s.factId === fact.id)) {
+        picked.push({ factId: fact.id, question: questionIn(fact, language) });
+      }
+    };
+    extra.forEach(add);
+    for (const candidate of candidates) if (candidate.score >= SUGGESTION_MIN_SCORE) add(facts[candidate.doc] as Fact);
+    const suggestions = picked.length > 0 ? picked : topicSuggestions(language);
+    return { kind: 'no-match', language, body, sources: [], suggestions, topics: [], confidence: round(Math.min(confidence, threshold - 0.01)) };
+  };
+
+  const help = (language: Language = 'en'): Reply => ({
+    kind: 'help',
+    language,
+    body: MESSAGES.help[language](facts.length),
+    sources: [],
+    suggestions: [],
+    topics: topicSummaries(language),
+    confidence: 1,
+  });
+
+  const findForeign = (normalized: string): ForeignName | undefined => {
+    const padded = ` ${normalized} `;
+    return foreignNames.find((entity) => (entity.han ? normalized.includes(entity.name) : padded.includes(` ${entity.name} `)));
+  };
+
+  const ask = (question: string, askOptions: AskOptions = {}): Reply => {
+    const raw = question.slice(0, QUESTION_MAX_CHARS);
+    const language: Language = askOptions.language ?? (hasHan(raw) ? 'zh' : 'en');
+    const normalized = normalizeText(raw);
+    if (normalized === '') return { ...help(language), kind: 'help', body: MESSAGES.empty[language] };
+    const intent = detectIntent(normalized);
+    if (intent.intent === 'help') return help(language);
+    if (intent.intent) {
+      return { kind: 'smalltalk', language, body: smalltalkText(intent.intent, language), sources: [], suggestions: [], topics: [], confidence: 1 };
+    }
+    const candidates = index.search(tokenizeNormalized(intent.rest), CANDIDATES_MAX);
+    const top = candidates[0];
+    if (!top || top.score < threshold || !top.specific) {
+      return noMatch(language, MESSAGES.noMatch[language], candidates, top?.score ?? 0);
+    }
+
+    let chosen = top;
+    const years = extractYears(raw);
+    const topFact = facts[top.doc] as Fact;
+    const members = topFact.series ? (series.get(topFact.series) ?? []) : [];
+    if (members.length > 1) {
+      if (years.length > 0) {
+        const match = members.find((m) => years.includes((facts[m] as Fact).year as number));
+        if (match === undefined) {
+          const have = members.map((m) => String((facts[m] as Fact).year));
+          const body = MESSAGES.missingYear[language](joinList(years.map(String), language), joinList(have, language));
+          return noMatch(language, body, [], top.score, members.map((m) => facts[m] as Fact).reverse());
+        }
+        chosen = candidates.find((c) => c.doc === match) ?? { ...top, doc: match };
+      } else {
+        // No year asked: prefer the newest figure of the series among those that match nearly as well.
+        const floor = top.score * SERIES_LATEST_SCORE_RATIO;
+        for (const candidate of candidates) {
+          const fact = facts[candidate.doc] as Fact;
+          if (candidate.score >= floor && fact.series === topFact.series && (fact.year ?? 0) > ((facts[chosen.doc] as Fact).year ?? 0)) {
+            chosen = candidate;
+          }
+        }
+        if (chosen === top) {
+          const latest = members[members.length - 1] as number;
+          const latestCandidate = candidates.find((c) => c.doc === latest);
+          if (latestCandidate && latestCandidate.score >= floor) chosen = latestCandidate;
+        }
+      }
+    } else if (years.length > 0 && topFact.year !== undefined && !years.includes(topFact.year)) {
+      const mentioned = years.some((year) => haystacks[top.doc]?.includes(String(year)));
+      if (!mentioned) {
+        const body = MESSAGES.missingYear[language](joinList(years.map(String), language), String(topFact.year));
+        return noMatch(language, body, [], top.score, [topFact]);
+      }
+    }
+
+    const fact = facts[chosen.doc] as Fact;
+    const foreign = findForeign(normalized);
+    if (foreign && !(haystacks[chosen.doc] as string).includes(foreign.han ? foreign.name : ` ${foreign.name} `)) {
+      return noMatch(language, MESSAGES.foreign[language](foreign.display), [], top.score, []);
+    }
+    return answerReply(fact, language, chosen.score);
+  };
+
+  const answerFact = (factId: string, language: Language = 'en'): Reply => {
+    const at = byId.get(factId);
+    if (at === undefined) return noMatch(language, MESSAGES.noMatch[language], [], 0);
+    return answerReply(facts[at] as Fact, language, 1);
+  };
+
+  const complete = (partial: string, limit: number): Completion[] => completer(partial.slice(0, QUESTION_MAX_CHARS), limit);
+
+  return { ask, answerFact, complete, help, factCount: facts.length };
+}
+
+/** Series id → indexes of its facts, oldest year first. */
+function groupSeries(facts: readonly Fact[]): Map<string, number[]> {
+  const out = new Map<string, number[]>();
+  facts.forEach((fact, i) => {
+    if (!fact.series) return;
+    const list = out.get(fact.series) ?? [];
+    list.push(i);
+    out.set(fact.series, list);
+  });
+  for (const list of out.values()) list.sort((a, b) => ((facts[a] as Fact).year ?? 0) - ((facts[b] as Fact).year ?? 0));
+  return out;
+}
+
+function round(value: number): number {
+  return Math.round(Math.max(0, Math.min(1, value)) * 1000) / 1000;
+}

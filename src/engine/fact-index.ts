@@ -1,0 +1,438 @@
+import {
+  CANDIDATE_TERM_MAX_DF_RATIO,
+  CANDIDATE_TERM_MAX_POSTINGS,
+  CANDIDATE_TERM_MAX_POSTINGS_RATIO,
+  FIELD_WEIGHT_ALIAS,
+  FIELD_WEIGHT_ANSWER,
+  FIELD_WEIGHT_KEYWORD,
+  FIELD_WEIGHT_QUESTION,
+  GENERIC_TERM_WEIGHT,
+  HAN_UNIGRAM_WEIGHT,
+  SCORE_BEST_QUESTION_WEIGHT,
+  SCORE_COVERAGE_WEIGHT,
+  TYPO_MIN_LENGTH,
+  TYPO_ONE_EDIT_WEIGHT,
+  TYPO_TWO_EDITS_MIN_LENGTH,
+  TYPO_TWO_EDITS_WEIGHT,
+  UNKNOWN_TERM_WEIGHT_RATIO,
+} from './defaults.js';
+import { deletions, osaDistance } from './osa.js';
+import { TermKind, tokenize, type Token } from './tokenize.js';
+
+/** The text of one fact, by field. */
+export interface IndexDocument {
+  readonly questions: readonly string[];
+  readonly keywords: readonly string[];
+  readonly aliases: readonly string[];
+  readonly answers: readonly string[];
+}
+
+/** One scored fact. `score` is in 0..1. */
+export interface Candidate {
+  readonly doc: number;
+  readonly score: number;
+  readonly coverage: number;
+  readonly bestQuestion: number;
+  /** Index of the example question closest to the query, within the document's questions. */
+  readonly question: number;
+  /** True when at least one matched query term is specific (not a generic word or a lone Han character). */
+  readonly specific: boolean;
+}
+
+interface TermMatch {
+  readonly term: number;
+  readonly edit: number;
+}
+
+/** A query term with what it matched in the vocabulary (nothing, for an unknown word). */
+interface QueryTerm {
+  readonly weight: number;
+  readonly matches: readonly TermMatch[];
+  readonly specific: boolean;
+}
+
+export interface FactIndexOptions {
+  /** Terms every document is about (e.g. the district's own name): they weigh little and never match alone. */
+  readonly genericTerms?: readonly string[];
+}
+
+const isTypoEligible = (term: string): boolean => term.length >= TYPO_MIN_LENGTH && /^\p{L}+$/u.test(term);
+const maxEditsFor = (length: number): number => (length >= TYPO_TWO_EDITS_MIN_LENGTH ? 2 : 1);
+
+/**
+ * An inverted index over facts: term → facts (with the best field weight), a deletion neighbourhood
+ * of the vocabulary for typo-tolerant lookup, and per-fact and per-question term sets (sorted, in flat
+ * typed arrays) for exact rescoring of a few candidates. Query cost depends on the query and on the
+ * posting lists of its rarer terms, not on the number of facts.
+ */
+export class FactIndex {
+  readonly size: number;
+  private readonly termIds = new Map<string, number>();
+  private readonly termKinds: TermKind[] = [];
+  private readonly termGeneric: boolean[] = [];
+  private readonly termWeight: Float64Array;
+  private readonly postingStart: Int32Array;
+  private readonly postingDoc: Int32Array;
+  private readonly postingField: Float32Array;
+  private readonly docTermStart: Int32Array;
+  private readonly docTermIds: Int32Array;
+  private readonly docTermField: Float32Array;
+  private readonly docQuestionStart: Int32Array;
+  private readonly questionTermStart: Int32Array;
+  private readonly questionTermIds: Int32Array;
+  private readonly questionNorm: Float64Array;
+  private readonly deletionMap = new Map<string, number[]>();
+  private readonly sortedWords: string[];
+  private readonly unknownWeight: number;
+  private readonly accumulator: Float64Array;
+
+  constructor(docs: readonly IndexDocument[], options: FactIndexOptions = {}) {
+    this.size = docs.length;
+    const generic = new Set(options.genericTerms?.flatMap((name) => tokenize(name).map((t) => t.term)) ?? []);
+
+    const docTerms: Map<number, number>[] = [];
+    const questionTerms: number[][] = [];
+    const docQuestionStart = new Int32Array(docs.length + 1);
+    for (const [d, doc] of docs.entries()) {
+      const fields = new Map<number, number>();
+      const add = (text: string, weight: number): number[] => {
+        const ids: number[] = [];
+        for (const token of tokenize(text)) {
+          const id = this.intern(token, generic);
+          ids.push(id);
+          if ((fields.get(id) ?? 0) < weight) fields.set(id, weight);
+        }
+        return ids;
+      };
+      docQuestionStart[d] = questionTerms.length;
+      for (const question of doc.questions) {
+        questionTerms.push([...new Set(add(question, FIELD_WEIGHT_QUESTION))].sort((a, b) => a - b));
+      }
+      for (const keyword of doc.keywords) add(keyword, FIELD_WEIGHT_KEYWORD);
+      for (const alias of doc.aliases) add(alias, FIELD_WEIGHT_ALIAS);
+      for (const answer of doc.answers) add(answer, FIELD_WEIGHT_ANSWER);
+      docTerms.push(fields);
+    }
+    docQuestionStart[docs.length] = questionTerms.length;
+    this.docQuestionStart = docQuestionStart;
+
+    const termCount = this.termKinds.length;
+    const df = new Int32Array(termCount);
+    let postingTotal = 0;
+    for (const fields of docTerms) {
+      for (const id of fields.keys()) df[id] = (df[id] as number) + 1;
+      postingTotal += fields.size;
+    }
+    // Inverted lists in one flat array (CSR): compact at 100k facts and cheap to walk.
+    this.postingStart = new Int32Array(termCount + 1);
+    for (let t = 0; t < termCount; t++) this.postingStart[t + 1] = (this.postingStart[t] as number) + (df[t] as number);
+    this.postingDoc = new Int32Array(postingTotal);
+    this.postingField = new Float32Array(postingTotal);
+    const fill = this.postingStart.slice(0, termCount);
+    this.docTermStart = new Int32Array(docs.length + 1);
+    this.docTermIds = new Int32Array(postingTotal);
+    this.docTermField = new Float32Array(postingTotal);
+    let offset = 0;
+    for (const [d, fields] of docTerms.entries()) {
+      this.docTermStart[d] = offset;
+      for (const id of [...fields.keys()].sort((a, b) => a - b)) {
+        const field = fields.get(id) as number;
+        this.docTermIds[offset] = id;
+        this.docTermField[offset] = field;
+        offset++;
+        const slot = fill[id] as number;
+        this.postingDoc[slot] = d;
+        this.postingField[slot] = field;
+        fill[id] = slot + 1;
+      }
+    }
+    this.docTermStart[docs.length] = offset;
+
+    // Term weight: inverse document frequency, scaled down for lone Han characters and generic words.
+    this.termWeight = new Float64Array(termCount);
+    const n = Math.max(docs.length, 1);
+    let maxIdf = Math.log(1 + n);
+    for (let t = 0; t < termCount; t++) {
+      const idf = Math.log(1 + n / Math.max(df[t] as number, 1));
+      maxIdf = Math.max(maxIdf, idf);
+      this.termWeight[t] = idf * this.kindFactor(t);
+    }
+    this.unknownWeight = maxIdf * UNKNOWN_TERM_WEIGHT_RATIO;
+
+    this.questionTermStart = new Int32Array(questionTerms.length + 1);
+    this.questionTermIds = new Int32Array(questionTerms.reduce((sum, ids) => sum + ids.length, 0));
+    this.questionNorm = new Float64Array(questionTerms.length);
+    let q = 0;
+    for (const [i, ids] of questionTerms.entries()) {
+      this.questionTermStart[i] = q;
+      let norm = 0;
+      for (const id of ids) {
+        this.questionTermIds[q++] = id;
+        norm += this.termWeight[id] as number;
+      }
+      this.questionNorm[i] = norm;
+    }
+    this.questionTermStart[questionTerms.length] = q;
+
+    // SymSpell-style deletion neighbourhood: typo lookup costs a few map reads, whatever the vocabulary size.
+    const words: string[] = [];
+    for (const [term, id] of this.termIds) {
+      if (this.termKinds[id] !== TermKind.Word) continue;
+      words.push(term);
+      if (!isTypoEligible(term)) continue;
+      for (const variant of deletions(term, maxEditsFor(term.length))) {
+        const list = this.deletionMap.get(variant);
+        if (list) list.push(id);
+        else this.deletionMap.set(variant, [id]);
+      }
+    }
+    this.sortedWords = words.sort();
+    this.accumulator = new Float64Array(docs.length);
+  }
+
+  /** The best documents for a query, best first, each with a score in 0..1. */
+  search(tokens: readonly Token[], limit: number, prefixLast = false): Candidate[] {
+    const query = this.prepare(tokens, prefixLast);
+    const total = query.reduce((sum, term) => sum + term.weight, 0);
+    if (total === 0) return [];
+    const docs = this.candidates(query, limit);
+    const scored = docs.map((doc) => this.rescore(doc, query, total));
+    return scored.filter((c) => c.score > 0).sort((a, b) => b.score - a.score || a.doc - b.doc);
+  }
+
+  /** Scores one document against a query, for callers that already know which fact they want. */
+  scoreDocument(doc: number, tokens: readonly Token[]): Candidate {
+    const query = this.prepare(tokens, false);
+    const total = query.reduce((sum, term) => sum + term.weight, 0);
+    if (total === 0) return { doc, score: 0, coverage: 0, bestQuestion: 0, question: 0, specific: false };
+    return this.rescore(doc, query, total);
+  }
+
+  private intern(token: Token, generic: ReadonlySet<string>): number {
+    let id = this.termIds.get(token.term);
+    if (id === undefined) {
+      id = this.termKinds.length;
+      this.termIds.set(token.term, id);
+      this.termKinds.push(token.kind);
+      this.termGeneric.push(generic.has(token.term));
+    }
+    return id;
+  }
+
+  private kindFactor(term: number): number {
+    if (this.termGeneric[term]) return GENERIC_TERM_WEIGHT;
+    return this.termKinds[term] === TermKind.HanUnigram ? HAN_UNIGRAM_WEIGHT : 1;
+  }
+
+  private prepare(tokens: readonly Token[], prefixLast: boolean): QueryTerm[] {
+    const seen = new Set<string>();
+    const query: QueryTerm[] = [];
+    tokens.forEach((token, position) => {
+      if (seen.has(token.term)) return;
+      seen.add(token.term);
+      const isLast = position === tokens.length - 1;
+      const matches = this.lookup(token, prefixLast && isLast);
+      if (matches.length === 0) {
+        query.push({ weight: this.unknownWeight * unknownKindFactor(token.kind), matches, specific: false });
+        return;
+      }
+      let weight = 0;
+      let specific = false;
+      for (const match of matches) {
+        weight = Math.max(weight, this.termWeight[match.term] as number);
+        specific ||= !this.termGeneric[match.term] && this.termKinds[match.term] !== TermKind.HanUnigram;
+      }
+      query.push({ weight, matches, specific });
+    });
+    return query;
+  }
+
+  private lookup(token: Token, prefix: boolean): TermMatch[] {
+    const exact = this.termIds.get(token.term);
+    const matches: TermMatch[] = exact === undefined ? [] : [{ term: exact, edit: 1 }];
+    if (prefix && token.kind === TermKind.Word) return matches.concat(this.prefixMatches(token.term, exact));
+    if (exact !== undefined || token.kind !== TermKind.Word || !isTypoEligible(token.term)) return matches;
+    return this.typoMatches(token.term);
+  }
+
+  private prefixMatches(prefix: string, exact: number | undefined): TermMatch[] {
+    const out: TermMatch[] = [];
+    let lo = 0;
+    let hi = this.sortedWords.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((this.sortedWords[mid] as string) < prefix) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let i = lo; i < this.sortedWords.length && out.length < 50; i++) {
+      const word = this.sortedWords[i] as string;
+      if (!word.startsWith(prefix)) break;
+      const id = this.termIds.get(word) as number;
+      if (id !== exact) out.push({ term: id, edit: TYPO_ONE_EDIT_WEIGHT });
+    }
+    return out;
+  }
+
+  private typoMatches(word: string): TermMatch[] {
+    const maxEdits = maxEditsFor(word.length);
+    const candidates = new Set<number>(this.deletionMap.get(word));
+    for (const variant of deletions(word, maxEdits)) {
+      const direct = this.termIds.get(variant);
+      if (direct !== undefined && this.termKinds[direct] === TermKind.Word) candidates.add(direct);
+      for (const id of this.deletionMap.get(variant) ?? []) candidates.add(id);
+    }
+    let best = maxEdits + 1;
+    let found: number[] = [];
+    for (const id of candidates) {
+      const term = this.termOf(id);
+      const distance = osaDistance(word, term, Math.min(maxEdits, maxEditsFor(term.length)));
+      if (distance < best) {
+        best = distance;
+        found = [id];
+      } else if (distance === best) found.push(id);
+    }
+    if (best > maxEdits) return [];
+    const edit = best === 1 ? TYPO_ONE_EDIT_WEIGHT : TYPO_TWO_EDITS_WEIGHT;
+    return found.map((term) => ({ term, edit }));
+  }
+
+  private termNames: string[] | undefined;
+  private termOf(id: number): string {
+    if (!this.termNames) {
+      this.termNames = new Array<string>(this.termKinds.length);
+      for (const [term, termId] of this.termIds) this.termNames[termId] = term;
+    }
+    return this.termNames[id] as string;
+  }
+
+  /** Stage 1: walk the posting lists of the rarer query terms and keep the best `limit` documents. */
+  private candidates(query: readonly QueryTerm[], limit: number): number[] {
+    const acc = this.accumulator;
+    const touched: number[] = [];
+    const maxDf = Math.max(1, this.size * CANDIDATE_TERM_MAX_DF_RATIO);
+    const maxPostings = Math.max(CANDIDATE_TERM_MAX_POSTINGS, this.size * CANDIDATE_TERM_MAX_POSTINGS_RATIO);
+    const lists: { start: number; end: number; weight: number; edit: number }[] = [];
+    for (const term of query) {
+      for (const match of term.matches) {
+        const start = this.postingStart[match.term] as number;
+        const end = this.postingStart[match.term + 1] as number;
+        lists.push({ start, end, weight: term.weight, edit: match.edit });
+      }
+    }
+    lists.sort((a, b) => a.end - a.start - (b.end - b.start));
+    let used = 0;
+    for (const list of lists) {
+      const length = list.end - list.start;
+      if (used >= 2 && (length > maxDf || length > maxPostings)) break;
+      used++;
+      const gain = list.weight * list.edit;
+      for (let p = list.start; p < list.end; p++) {
+        const doc = this.postingDoc[p] as number;
+        if (acc[doc] === 0) touched.push(doc);
+        acc[doc] = (acc[doc] as number) + gain * (this.postingField[p] as number);
+      }
+    }
+    const top = selectTop(touched, acc, limit);
+    for (const doc of touched) acc[doc] = 0;
+    return top;
+  }
+
+  /** Stage 2: exact score of one document, bounded to 0..1. */
+  private rescore(doc: number, query: readonly QueryTerm[], total: number): Candidate {
+    const termStart = this.docTermStart[doc] as number;
+    const termEnd = this.docTermStart[doc + 1] as number;
+    let covered = 0;
+    let specific = false;
+    for (const term of query) {
+      let best = 0;
+      for (const match of term.matches) {
+        const at = binarySearch(this.docTermIds, termStart, termEnd, match.term);
+        if (at >= 0) best = Math.max(best, match.edit * (this.docTermField[at] as number));
+      }
+      if (best > 0) {
+        covered += term.weight * best;
+        specific ||= term.specific;
+      }
+    }
+    let bestQuestion = 0;
+    let question = 0;
+    const qStart = this.docQuestionStart[doc] as number;
+    const qEnd = this.docQuestionStart[doc + 1] as number;
+    for (let qi = qStart; qi < qEnd; qi++) {
+      const start = this.questionTermStart[qi] as number;
+      const end = this.questionTermStart[qi + 1] as number;
+      let shared = 0;
+      for (const term of query) {
+        let best = 0;
+        for (const match of term.matches) {
+          if (match.edit > best && binarySearch(this.questionTermIds, start, end, match.term) >= 0) best = match.edit;
+        }
+        shared += term.weight * best;
+      }
+      const dice = (2 * shared) / (total + (this.questionNorm[qi] as number));
+      if (dice > bestQuestion) {
+        bestQuestion = dice;
+        question = qi - qStart;
+      }
+    }
+    const coverage = covered / total;
+    const score = Math.min(1, SCORE_COVERAGE_WEIGHT * coverage + SCORE_BEST_QUESTION_WEIGHT * bestQuestion);
+    return { doc, score, coverage, bestQuestion, question, specific };
+  }
+}
+
+function unknownKindFactor(kind: TermKind): number {
+  // Bigrams that straddle two words (家孵 in 多少家孵化器) are unknown without meaning anything: weigh them less.
+  if (kind === TermKind.HanBigram) return 0.5;
+  if (kind === TermKind.HanUnigram) return HAN_UNIGRAM_WEIGHT;
+  return 1;
+}
+
+function binarySearch(array: Int32Array, start: number, end: number, value: number): number {
+  let lo = start;
+  let hi = end - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const found = array[mid] as number;
+    if (found === value) return mid;
+    if (found < value) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}
+
+/** The `limit` documents with the highest accumulated score, by a bounded min-heap. */
+function selectTop(docs: readonly number[], scores: Float64Array, limit: number): number[] {
+  if (docs.length <= limit) return [...docs];
+  const heap: number[] = [];
+  const less = (a: number, b: number): boolean => (scores[a] as number) < (scores[b] as number) || (scores[a] === scores[b] && a > b);
+  const siftDown = (from: number): void => {
+    let i = from;
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < heap.length && less(heap[l] as number, heap[m] as number)) m = l;
+      if (r < heap.length && less(heap[r] as number, heap[m] as number)) m = r;
+      if (m === i) return;
+      [heap[i], heap[m]] = [heap[m] as number, heap[i] as number];
+      i = m;
+    }
+  };
+  for (const doc of docs) {
+    if (heap.length < limit) {
+      heap.push(doc);
+      let i = heap.length - 1;
+      while (i > 0) {
+        const parent = (i - 1) >> 1;
+        if (!less(heap[i] as number, heap[parent] as number)) break;
+        [heap[i], heap[parent]] = [heap[parent] as number, heap[i] as number];
+        i = parent;
+      }
+    } else if (less(heap[0] as number, doc)) {
+      heap[0] = doc;
+      siftDown(0);
+    }
+  }
+  return heap;
+}

@@ -1,0 +1,31 @@
+import type { Language } from './types.js';
+
+/** Every sentence the engine says itself (not from the fact base), in both languages. */
+export const MESSAGES = {
+  noMatch: {
+    en: "I don't know that one: nothing in my Haidian fact base answers it, and I'd rather say so than guess.",
+    zh: '这个问题我不知道：我的海淀资料库里没有能回答它的内容，我不想乱猜。',
+  },
+  foreign: {
+    en: (name: string) => `I only know about Haidian district in Beijing, so I can't answer questions about ${name}.`,
+    zh: (name: string) => `我只了解北京市海淀区，无法回答关于${name}的问题。`,
+  },
+  missingYear: {
+    en: (years: string, have: string) => `I don't have that figure for ${years}. I have it for ${have}.`,
+    zh: (years: string, have: string) => `我没有${years}年的这一数据，只有${have}年的。`,
+  },
+  empty: {
+    en: 'Ask me a question about Haidian district in Beijing, for example about its economy, Zhongguancun or its universities.',
+    zh: '请问我一个关于北京市海淀区的问题，例如经济、中关村或高校。',
+  },
+  help: {
+    en: (facts: number) => `I answer questions about Haidian district in Beijing from a curated fact base of ${facts} facts, and I name the source of every answer. Ask in English or Chinese. Topics I know:`,
+    zh: (facts: number) => `我根据整理核实过的${facts}条资料回答关于北京市海淀区的问题，每个回答都注明出处。可以用中文或英文提问。我了解的主题：`,
+  },
+} as const;
+
+export function joinList(items: readonly string[], language: Language): string {
+  if (language === 'zh') return items.join('、');
+  if (items.length <= 1) return items.join('');
+  return `${items.slice(0, -1).join(', ')} and ${items.at(-1) as string}`;
+}

@@ -1,0 +1,83 @@
+import type { Language } from '../knowledge/schema.js';
+
+export type { Language };
+
+/**
+ * What kind of reply the engine produced.
+ * - `answer`: a fact from the fact base, with its sources.
+ * - `no-match`: the bot does not know; it says so and suggests what it does know.
+ * - `smalltalk`: greetings, thanks, goodbyes.
+ * - `help`: what the bot can answer, by topic.
+ * - `notice`: a message from the bot itself (rate limit, apology); never produced by the engine.
+ */
+export type ReplyKind = 'answer' | 'no-match' | 'smalltalk' | 'help' | 'notice';
+
+/** A source as shown to users. */
+export interface SourceRef {
+  readonly id: string;
+  readonly title: string;
+  readonly publisher: string;
+  readonly url: string;
+  /** Publication date as written in the fact base (YYYY, YYYY-MM or YYYY-MM-DD). */
+  readonly date: string;
+}
+
+/** A question the bot can answer, offered when it abstains or lists help. */
+export interface Suggestion {
+  readonly factId: string;
+  /** An example question of that fact, in the reply's language. */
+  readonly question: string;
+}
+
+export interface TopicSummary {
+  readonly id: string;
+  readonly title: string;
+  readonly factCount: number;
+  /** One example question from the topic. */
+  readonly example: string;
+}
+
+/** Everything an adapter needs to render a reply; it never has to ask the engine again. */
+export interface Reply {
+  readonly kind: ReplyKind;
+  readonly language: Language;
+  /** The main text: the answer, the "I don't know" message, the greeting or the help intro. Plain text. */
+  readonly body: string;
+  /** The fact answered, when kind is `answer`. */
+  readonly factId?: string;
+  readonly topic?: string;
+  /** The year the figure refers to, when the fact is tied to a year. */
+  readonly year?: number;
+  /** When the fact was last known true (YYYY, YYYY-MM or YYYY-MM-DD). */
+  readonly asOf?: string;
+  readonly sources: readonly SourceRef[];
+  readonly suggestions: readonly Suggestion[];
+  /** Filled for `help` replies. */
+  readonly topics: readonly TopicSummary[];
+  /** Calibrated confidence in 0..1 that the reply is right for the question. */
+  readonly confidence: number;
+}
+
+/** One autocomplete choice: a question the bot can answer. */
+export interface Completion {
+  readonly factId: string;
+  readonly question: string;
+}
+
+export interface AskOptions {
+  /** Force the reply language; by default it follows the question (Han characters mean Chinese). */
+  readonly language?: Language;
+}
+
+/** The intent engine: pure, synchronous, platform-free. */
+export interface Engine {
+  /** Answers a free-text question. Never throws for any string input. */
+  ask(question: string, options?: AskOptions): Reply;
+  /** Answers a known fact directly (used when a user clicks a suggestion). Unknown ids give `no-match`. */
+  answerFact(factId: string, language?: Language): Reply;
+  /** Example questions that best match what the user has typed so far, best first. */
+  complete(partial: string, limit: number): Completion[];
+  /** The help reply (topics and example questions). */
+  help(language?: Language): Reply;
+  readonly factCount: number;
+}
