@@ -149,3 +149,9 @@ function discordConfig(e: Env, problems: string[]): DiscordConfig | undefined {
     ...(e.DISCORD_SHARDS !== undefined ? { shards: e.DISCORD_SHARDS } : {}),
   };
 }
+
+/** The fact base folder alone, for the CLI tools that need nothing else from the environment. */
+export function knowledgeDirFrom(env: Readonly<Record<string, string | undefined>>): string {
+  const dir = env.KNOWLEDGE_DIR?.trim();
+  return dir ? dir : 'knowledge';
+}

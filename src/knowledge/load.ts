@@ -133,7 +133,7 @@ function parseYaml(file: string, text: string, issues: KnowledgeIssue[]): Parsed
 }
 
 function validate<S extends z.ZodType>(parsed: ParsedFile, schema: S, issues: KnowledgeIssue[]): z.infer<S> | undefined {
-  const result = schema.safeParse(parsed.doc.toJS() ?? {});
+  const result = schema.safeParse(parsed.doc.toJS() ?? {}, { reportInput: true });
   if (result.success) return result.data;
   for (const issue of result.error.issues) {
     issues.push(issueAt(parsed, issue.path as (string | number)[], describe(issue)));
@@ -143,7 +143,13 @@ function validate<S extends z.ZodType>(parsed: ParsedFile, schema: S, issues: Kn
 
 function describe(issue: z.core.$ZodIssue): string {
   if (issue.code === 'unrecognized_keys') return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
-  if (issue.code === 'invalid_type' && issue.input === undefined) return `missing (expected ${issue.expected})`;
+  if (issue.code === 'invalid_type') {
+    if (issue.input === undefined) return `missing (expected ${issue.expected})`;
+    const got = issue.input === null ? 'nothing' : Array.isArray(issue.input) ? 'a list' : `a ${typeof issue.input}`;
+    // YAML reads 010 or +86 as numbers: say how to keep them as text.
+    const hint = issue.expected === 'string' && typeof issue.input === 'number' ? ` (write it in quotes: "${String(issue.input)}")` : '';
+    return `expected ${issue.expected}, got ${got}${hint}`;
+  }
   return issue.message;
 }
 
