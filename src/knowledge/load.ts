@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
+import { isNode, isPair, isScalar, LineCounter, parseDocument, visit, type Document } from 'yaml';
 import type { z } from 'zod';
 import { KnowledgeError, type KnowledgeIssue } from './errors.js';
 import {
@@ -121,7 +121,7 @@ export function parseKnowledge(files: readonly { name: string; file: string; tex
 
 function parseYaml(file: string, text: string, issues: KnowledgeIssue[]): ParsedFile | undefined {
   const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
     for (const error of doc.errors) {
       const line = error.linePos?.[0]?.line;
@@ -129,7 +129,23 @@ function parseYaml(file: string, text: string, issues: KnowledgeIssue[]): Parsed
     }
     return undefined;
   }
+  keepListNumbersAsText(doc);
   return { file, doc, lines };
+}
+
+/** Lists of words (keywords, aliases, questions) are text: YAML would read `1988` or `010` in them as numbers. */
+const TEXT_LISTS = new Set(['keywords', 'aliases', 'en', 'zh', 'names']);
+
+function keepListNumbersAsText(doc: Document): void {
+  visit(doc, {
+    Seq(_key, seq, path) {
+      const parent = path[path.length - 1];
+      if (!isPair(parent) || !isScalar(parent.key) || !TEXT_LISTS.has(String(parent.key.value))) return;
+      for (const item of seq.items) {
+        if (isScalar(item) && typeof item.value === 'number' && item.source !== undefined) item.value = item.source;
+      }
+    },
+  });
 }
 
 function validate<S extends z.ZodType>(parsed: ParsedFile, schema: S, issues: KnowledgeIssue[]): z.infer<S> | undefined {
@@ -143,8 +159,8 @@ function validate<S extends z.ZodType>(parsed: ParsedFile, schema: S, issues: Kn
 
 function describe(issue: z.core.$ZodIssue): string {
   if (issue.code === 'unrecognized_keys') return `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+  if (issue.input === undefined && issue.code !== 'custom') return issue.code === 'invalid_type' ? `missing (expected ${issue.expected})` : 'missing';
   if (issue.code === 'invalid_type') {
-    if (issue.input === undefined) return `missing (expected ${issue.expected})`;
     const got = issue.input === null ? 'nothing' : Array.isArray(issue.input) ? 'a list' : `a ${typeof issue.input}`;
     // YAML reads 010 or +86 as numbers: say how to keep them as text.
     const hint = issue.expected === 'string' && typeof issue.input === 'number' ? ` (write it in quotes: "${String(issue.input)}")` : '';
