@@ -21,11 +21,17 @@ export const GENERIC_TERM_WEIGHT = 0.15;
 /** A query word unknown to the fact base weighs this fraction of the rarest known word: it is evidence the question is about something else. */
 export const UNKNOWN_TERM_WEIGHT_RATIO = 0.75;
 
-/** Typo tolerance: letters-only words of at least this length get one edit, long ones two. */
-export const TYPO_MIN_LENGTH = 4;
+/**
+ * Typo tolerance: letters-only words of at least this length get one edit, long ones two. Four-letter
+ * words are left exact: at one edit they collide with other words too often (rain → main, ruin).
+ */
+export const TYPO_MIN_LENGTH = 5;
 export const TYPO_TWO_EDITS_MIN_LENGTH = 8;
 export const TYPO_ONE_EDIT_WEIGHT = 0.8;
 export const TYPO_TWO_EDITS_WEIGHT = 0.6;
+
+/** A query word unknown to the fact base matches its thesaurus synonyms at this weight. */
+export const SYNONYM_WEIGHT = 0.7;
 
 /** Final score mix: how much of the question the fact covers vs. how close it is to one example question. */
 export const SCORE_COVERAGE_WEIGHT = 0.5;

@@ -21,6 +21,7 @@ export const HAIDIAN_GENERIC_TERMS = ['haidian', 'beijing', 'district', 'china',
 export interface EngineOptions {
   readonly threshold?: number;
   readonly genericTerms?: readonly string[];
+  readonly unknownTermWeightRatio?: number;
 }
 
 interface ForeignName {
@@ -40,16 +41,20 @@ export function createEngine(kb: KnowledgeBase, options: EngineOptions = {}): En
       aliases: fact.aliases,
       answers: fact.answer.zh ? [fact.answer.en, fact.answer.zh] : [fact.answer.en],
     })),
-    { genericTerms: options.genericTerms ?? HAIDIAN_GENERIC_TERMS },
+    {
+      genericTerms: options.genericTerms ?? HAIDIAN_GENERIC_TERMS,
+      ...(options.unknownTermWeightRatio !== undefined ? { unknownTermWeightRatio: options.unknownTermWeightRatio } : {}),
+    },
   );
   const byId = new Map(facts.map((fact, i) => [fact.id, i]));
   const series = groupSeries(facts);
   const haystacks = facts.map((fact) =>
     ` ${normalizeText([fact.answer.en, fact.answer.zh ?? '', ...fact.keywords, ...fact.aliases, ...fact.questions.en, ...fact.questions.zh].join(' '))} `,
   );
-  const foreignNames: ForeignName[] = kb.foreignEntities.flatMap((entity) =>
-    entity.names.map((name) => ({ name: normalizeText(name), display: entity.names[0] as string, han: hasHan(name) })),
-  );
+  const namesOf = (entities: KnowledgeBase['foreignEntities']): ForeignName[] =>
+    entities.flatMap((entity) => entity.names.map((name) => ({ name: normalizeText(name), display: entity.names[0] as string, han: hasHan(name) })));
+  const foreignNames = namesOf(kb.foreignEntities);
+  const unsupportedNames = namesOf(kb.unsupportedSubjects);
   const completer = createCompleter(facts, index);
 
   const sourcesOf = (fact: Fact): SourceRef[] =>
@@ -120,10 +125,11 @@ export function createEngine(kb: KnowledgeBase, options: EngineOptions = {}): En
     confidence: 1,
   });
 
-  const findForeign = (normalized: string): ForeignName | undefined => {
+  const findNames = (names: readonly ForeignName[], normalized: string): ForeignName[] => {
     const padded = ` ${normalized} `;
-    return foreignNames.find((entity) => (entity.han ? normalized.includes(entity.name) : padded.includes(` ${entity.name} `)));
+    return names.filter((entity) => (entity.han ? normalized.includes(entity.name) : padded.includes(` ${entity.name} `)));
   };
+  const mentions = (doc: number, name: ForeignName): boolean => (haystacks[doc] as string).includes(name.han ? name.name : ` ${name.name} `);
 
   const ask = (question: string, askOptions: AskOptions = {}): Reply => {
     const raw = question.slice(0, QUESTION_MAX_CHARS);
@@ -135,9 +141,14 @@ export function createEngine(kb: KnowledgeBase, options: EngineOptions = {}): En
     if (intent.intent) {
       return { kind: 'smalltalk', language, body: smalltalkText(intent.intent, language), sources: [], suggestions: [], topics: [], confidence: 1 };
     }
-    const candidates = index.search(tokenizeNormalized(intent.rest), CANDIDATES_MAX);
+    // A named other place or organisation is never evidence for a Haidian fact: its words match nothing.
+    const foreign = findNames(foreignNames, intent.rest);
+    const unmatchable = foreign.length > 0 ? new Set(foreign.flatMap((f) => tokenizeNormalized(f.name).map((t) => t.term))) : undefined;
+    const candidates = index.search(tokenizeNormalized(intent.rest), CANDIDATES_MAX, false, unmatchable);
     const top = candidates[0];
-    if (!top || top.score < threshold || !top.specific) {
+    // Generic words alone ("Haidian", "海淀") answer only a question made of nothing else ("What is Haidian?"),
+    // never one that also asks about something unknown ("weather in Haidian today").
+    if (!top || top.score < threshold || !(top.specific || top.complete)) {
       return noMatch(language, MESSAGES.noMatch[language], candidates, top?.score ?? 0);
     }
 
@@ -178,10 +189,10 @@ export function createEngine(kb: KnowledgeBase, options: EngineOptions = {}): En
     }
 
     const fact = facts[chosen.doc] as Fact;
-    const foreign = findForeign(normalized);
-    if (foreign && !(haystacks[chosen.doc] as string).includes(foreign.han ? foreign.name : ` ${foreign.name} `)) {
-      return noMatch(language, MESSAGES.foreign[language](foreign.display), [], top.score, []);
-    }
+    const stranger = foreign.find((name) => !mentions(chosen.doc, name));
+    if (stranger) return noMatch(language, MESSAGES.foreign[language](stranger.display), [], top.score, []);
+    const subject = findNames(unsupportedNames, intent.rest).find((name) => !mentions(chosen.doc, name));
+    if (subject) return noMatch(language, MESSAGES.unsupported[language](subject.display), [], top.score, [fact]);
     return answerReply(fact, language, chosen.score);
   };
 

@@ -13,11 +13,13 @@ import {
   TYPO_MIN_LENGTH,
   TYPO_ONE_EDIT_WEIGHT,
   TYPO_TWO_EDITS_MIN_LENGTH,
+  SYNONYM_WEIGHT,
   TYPO_TWO_EDITS_WEIGHT,
   UNKNOWN_TERM_WEIGHT_RATIO,
 } from './defaults.js';
 import { deletions, osaDistance } from './osa.js';
-import { TermKind, tokenize, type Token } from './tokenize.js';
+import { SYNONYMS } from './synonyms.js';
+import { stemWord, TermKind, tokenize, type Token } from './tokenize.js';
 
 /** The text of one fact, by field. */
 export interface IndexDocument {
@@ -37,6 +39,8 @@ export interface Candidate {
   readonly question: number;
   /** True when at least one matched query term is specific (not a generic word or a lone Han character). */
   readonly specific: boolean;
+  /** True when every query term matched the document (nothing in the question is foreign to it). */
+  readonly complete: boolean;
 }
 
 interface TermMatch {
@@ -54,7 +58,13 @@ interface QueryTerm {
 export interface FactIndexOptions {
   /** Terms every document is about (e.g. the district's own name): they weigh little and never match alone. */
   readonly genericTerms?: readonly string[];
+  /** Weight of an unknown query word relative to the rarest known word (default {@link UNKNOWN_TERM_WEIGHT_RATIO}). */
+  readonly unknownTermWeightRatio?: number;
 }
+
+const STEMMED_SYNONYMS = new Map(
+  Object.entries(SYNONYMS).map(([word, synonyms]) => [stemWord(word), synonyms.flatMap((s) => tokenize(s).map((t) => t.term))]),
+);
 
 const isTypoEligible = (term: string): boolean => term.length >= TYPO_MIN_LENGTH && /^\p{L}+$/u.test(term);
 const maxEditsFor = (length: number): number => (length >= TYPO_TWO_EDITS_MIN_LENGTH ? 2 : 1);
@@ -157,7 +167,7 @@ export class FactIndex {
       maxIdf = Math.max(maxIdf, idf);
       this.termWeight[t] = idf * this.kindFactor(t);
     }
-    this.unknownWeight = maxIdf * UNKNOWN_TERM_WEIGHT_RATIO;
+    this.unknownWeight = maxIdf * (options.unknownTermWeightRatio ?? UNKNOWN_TERM_WEIGHT_RATIO);
 
     this.questionTermStart = new Int32Array(questionTerms.length + 1);
     this.questionTermIds = new Int32Array(questionTerms.reduce((sum, ids) => sum + ids.length, 0));
@@ -191,8 +201,8 @@ export class FactIndex {
   }
 
   /** The best documents for a query, best first, each with a score in 0..1. */
-  search(tokens: readonly Token[], limit: number, prefixLast = false): Candidate[] {
-    const query = this.prepare(tokens, prefixLast);
+  search(tokens: readonly Token[], limit: number, prefixLast = false, unmatchable?: ReadonlySet<string>): Candidate[] {
+    const query = this.prepare(tokens, prefixLast, unmatchable);
     const total = query.reduce((sum, term) => sum + term.weight, 0);
     if (total === 0) return [];
     const docs = this.candidates(query, limit);
@@ -204,7 +214,7 @@ export class FactIndex {
   scoreDocument(doc: number, tokens: readonly Token[]): Candidate {
     const query = this.prepare(tokens, false);
     const total = query.reduce((sum, term) => sum + term.weight, 0);
-    if (total === 0) return { doc, score: 0, coverage: 0, bestQuestion: 0, question: 0, specific: false };
+    if (total === 0) return { doc, score: 0, coverage: 0, bestQuestion: 0, question: 0, specific: false, complete: false };
     return this.rescore(doc, query, total);
   }
 
@@ -224,14 +234,15 @@ export class FactIndex {
     return this.termKinds[term] === TermKind.HanUnigram ? HAN_UNIGRAM_WEIGHT : 1;
   }
 
-  private prepare(tokens: readonly Token[], prefixLast: boolean): QueryTerm[] {
+  /** Query terms with their vocabulary matches; `unmatchable` terms (names of other places) count as unknown. */
+  private prepare(tokens: readonly Token[], prefixLast: boolean, unmatchable?: ReadonlySet<string>): QueryTerm[] {
     const seen = new Set<string>();
     const query: QueryTerm[] = [];
     tokens.forEach((token, position) => {
       if (seen.has(token.term)) return;
       seen.add(token.term);
       const isLast = position === tokens.length - 1;
-      const matches = this.lookup(token, prefixLast && isLast);
+      const matches = unmatchable?.has(token.term) ? [] : this.lookup(token, prefixLast && isLast);
       if (matches.length === 0) {
         query.push({ weight: this.unknownWeight * unknownKindFactor(token.kind), matches, specific: false });
         return;
@@ -251,8 +262,18 @@ export class FactIndex {
     const exact = this.termIds.get(token.term);
     const matches: TermMatch[] = exact === undefined ? [] : [{ term: exact, edit: 1 }];
     if (prefix && token.kind === TermKind.Word) return matches.concat(this.prefixMatches(token.term, exact));
-    if (exact !== undefined || token.kind !== TermKind.Word || !isTypoEligible(token.term)) return matches;
-    return this.typoMatches(token.term);
+    if (exact !== undefined || token.kind !== TermKind.Word) return matches;
+    const typos = isTypoEligible(token.term) ? this.typoMatches(token.term) : [];
+    return typos.length > 0 ? typos : this.synonymMatches(token.term);
+  }
+
+  private synonymMatches(word: string): TermMatch[] {
+    const out: TermMatch[] = [];
+    for (const synonym of STEMMED_SYNONYMS.get(word) ?? []) {
+      const id = this.termIds.get(synonym);
+      if (id !== undefined && !out.some((m) => m.term === id)) out.push({ term: id, edit: SYNONYM_WEIGHT });
+    }
+    return out;
   }
 
   private prefixMatches(prefix: string, exact: number | undefined): TermMatch[] {
@@ -343,6 +364,7 @@ export class FactIndex {
     const termEnd = this.docTermStart[doc + 1] as number;
     let covered = 0;
     let specific = false;
+    let complete = true;
     for (const term of query) {
       let best = 0;
       for (const match of term.matches) {
@@ -352,7 +374,7 @@ export class FactIndex {
       if (best > 0) {
         covered += term.weight * best;
         specific ||= term.specific;
-      }
+      } else complete = false;
     }
     let bestQuestion = 0;
     let question = 0;
@@ -377,7 +399,7 @@ export class FactIndex {
     }
     const coverage = covered / total;
     const score = Math.min(1, SCORE_COVERAGE_WEIGHT * coverage + SCORE_BEST_QUESTION_WEIGHT * bestQuestion);
-    return { doc, score, coverage, bestQuestion, question, specific };
+    return { doc, score, coverage, bestQuestion, question, specific, complete };
   }
 }
 

@@ -10,6 +10,10 @@ export const MESSAGES = {
     en: (name: string) => `I only know about Haidian district in Beijing, so I can't answer questions about ${name}.`,
     zh: (name: string) => `我只了解北京市海淀区，无法回答关于${name}的问题。`,
   },
+  unsupported: {
+    en: (name: string) => `I don't know that one: my Haidian fact base has no information about ${name}.`,
+    zh: (name: string) => `这个问题我不知道：我的海淀资料库里没有关于${name}的信息。`,
+  },
   missingYear: {
     en: (years: string, have: string) => `I don't have that figure for ${years}. I have it for ${have}.`,
     zh: (years: string, have: string) => `我没有${years}年的这一数据，只有${have}年的。`,

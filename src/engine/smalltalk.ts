@@ -10,17 +10,20 @@ export interface IntentMatch {
 }
 
 // Patterns run on normalised text (lower case, punctuation as spaces, simplified Chinese).
-const GREETING = /^(hi|hello|hey|hiya|howdy|yo|greetings|good (morning|afternoon|evening|day)|hallo|ni ?hao|你好|您好|嗨|哈喽|早上好|下午好|晚上好|大家好)( there| bot| everyone| all| haidian bot)?$/;
+const GREETING_WORD = '(hi|hello|hey|hiya|howdy|yo|greetings|good (morning|afternoon|evening|day)|hallo|ni ?hao|nice to meet you|pleased to meet you|how are you( doing)?|how r u|whats up|sup|你好|您好|嗨|哈喽|早上好|下午好|晚上好|大家好|你好吗|很高兴认识你)( there| bot| everyone| all| haidian bot)?';
+const GREETING = new RegExp(`^${GREETING_WORD}( ${GREETING_WORD})*$`);
 const GREETING_PREFIX = /^(hi|hello|hey|good (morning|afternoon|evening)|你好|您好|嗨)( there| bot)?\s+/;
-const THANKS = /^((thanks|thank you|thx|ty|cheers|many thanks|thank you very much|thanks a lot)( so much| very much| a lot)?( bot)?|谢谢|多谢|谢谢你|谢谢您|感谢|非常感谢)$/;
-const GOODBYE = /^(bye|goodbye|bye bye|see you|see ya|see you later|cya|good night|再见|拜拜|回头见)$/;
+const THANKS = /^((thanks|thank you|thx|ty|cheers|many thanks|thank you very much|thanks a lot)( so much| very much| a lot)?( bot)?( (great|perfect|awesome|nice|good|cool))?|(great|perfect|awesome|nice|good|cool) thanks|谢谢|多谢|谢谢你|谢谢您|感谢|非常感谢)$/;
+const GOODBYE_WORD = '(bye|goodbye|bye bye|see you|see ya|see you later|cya|good night|later|take care|再见|拜拜|回头见)';
+const GOODBYE = new RegExp(`^${GOODBYE_WORD}( ${GOODBYE_WORD})*$`);
 const IDENTITY = /^(who are you|what are you|what is your name|whats your name|are you a bot|are you human|你是谁|你叫什么名字|你是什么)$/;
 const HELP = new RegExp(
   '^(help|help me|\\?|h|commands|usage|menu|topics|start|' +
     'what can you (do|tell me( about)?|answer|help (me )?with)|what do you know( about)?|' +
     'what (topics|things|questions|subjects) (do you know|can you answer|can i ask( you)?|do you cover)|' +
-    'what can i ask( you)?|how do (i use|you work)|how does this work|' +
-    '帮助|你能回答什么问题|你能回答什么|你会什么|你能做什么|你知道什么|我能问什么|可以问什么|怎么用|使用说明)$',
+    'what can i ask( you)?( about)?|how do (i use|you work)( (this|the|you)( bot)?)?|how (do i|to) use (this|the|you)( bot)?|how does (this|it) work|' +
+    'what are (your|the) (commands|topics)|' +
+    '帮助|你能回答什么问题|你能回答什么|你会什么|你能做什么|你知道什么|我能问什么|我可以问你什么|我可以问什么|可以问什么|你可以回答什么|怎么用|使用说明)$',
 );
 
 /** Recognises messages that are only small talk or a request for help. Pure; works on normalised text. */

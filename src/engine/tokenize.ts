@@ -25,17 +25,20 @@ const ENGLISH_STOPWORDS = new Set(
   much many any some all each every more most very so too also just only really please pls plz
   tell know say let give show find get want wanted like need explain describe
   anything something thing things bit lot
+  today now tomorrow yesterday currently nowadays still right
+  kind type sort exactly approximately roughly around number total overall actually
   yes no not ok okay hmm um uh
   s t d ll re ve m`.split(/\s+/),
 );
 
 /**
- * Chinese function characters (particles, pronouns, question words). A bigram containing one is not
+ * Chinese function characters (particles, pronouns, question words). Characters that also build
+ * names and content words (和 in 颐和园, 道 in 街道, 一 in 第一) are deliberately not here. A bigram containing one is not
  * indexed or searched, so 怎么, 多少 or 是 can never carry a match: "今天天气怎么样" must not reach a
  * fact because a fact's question contains 怎么.
  */
 const HAN_STOP_CHARS = new Set(
-  Array.from('的了吗嘛呢吧啊呀哦嗯么是在有和与及或这那哪什怎几多少个请问我你他她它们告诉一下也都就被把给对从到为于之其而且能会可以要想知道还又很最更样些谁呀吗么'),
+  Array.from('的了吗嘛呢吧啊呀哦嗯么是在有与及或这那哪什怎几多少个请问我你他她它们告诉也都就被把给对从到为于之其而且能可以还又很更样些谁'),
 );
 
 /** Light English stemming, the same on both sides: plurals fold to the singular. */
@@ -94,7 +97,7 @@ export function extractYears(raw: string): number[] {
     const year = Number(match[1]);
     // "2,000 enterprises" is normalised to 2000 elsewhere but written with a comma here; a bare round
     // 2000 counts as a year only where the wording says so ("in 2000", "2000年").
-    if (year === 2000 && !/(in|year|census|of)\s+2000|2000\s*年/i.test(text)) continue;
+    if (year === 2000 && !/(in|year|census|of)\s+2000|2000\s*(年|census)/i.test(text)) continue;
     if (!years.includes(year)) years.push(year);
   }
   return years;

@@ -51,6 +51,7 @@ export function parseKnowledge(files: readonly { name: string; file: string; tex
   const factFiles = new Map<string, string>();
   const factPlaces = new Map<string, string>();
   const foreignEntities: ForeignEntity[] = [];
+  const unsupportedSubjects: ForeignEntity[] = [];
   const topicIds = new Set<string>();
   const sourceRefs: { fact: Fact; file: ParsedFile; index: number }[] = [];
 
@@ -69,7 +70,10 @@ export function parseKnowledge(files: readonly { name: string; file: string; tex
       });
     } else if (input.name === ENTITIES_FILE) {
       const data = validate(parsed, EntitiesFileSchema, issues);
-      if (data) foreignEntities.push(...data.foreign);
+      if (data) {
+        foreignEntities.push(...data.foreign);
+        unsupportedSubjects.push(...data.unsupported);
+      }
     } else {
       const data = validate(parsed, FactFileSchema, issues);
       if (!data) continue;
@@ -116,7 +120,7 @@ export function parseKnowledge(files: readonly { name: string; file: string; tex
     issues.push({ file: sourcesFile.file, path: '', message: 'the fact base holds no facts' });
   }
   if (issues.length > 0) throw new KnowledgeError(issues);
-  return { facts, sources, topics, foreignEntities, factFiles };
+  return { facts, sources, topics, foreignEntities, unsupportedSubjects, factFiles };
 }
 
 function parseYaml(file: string, text: string, issues: KnowledgeIssue[]): ParsedFile | undefined {

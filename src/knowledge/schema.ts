@@ -72,15 +72,20 @@ export const FactFileSchema = z.strictObject({
  * Names of places and organisations the bot must not answer about with a Haidian fact.
  * A question that names one of these (and no fact alias) is declined.
  */
-export const EntitiesFileSchema = z.strictObject({
-  foreign: z.array(
-    z.strictObject({
-      id: Slug,
-      names: z.array(NonEmptyText).min(1),
-    }),
-  ),
+const NamedThing = z.strictObject({
+  id: Slug,
+  names: z.array(NonEmptyText).min(1),
 });
-export type ForeignEntity = z.infer<typeof EntitiesFileSchema>['foreign'][number];
+
+export const EntitiesFileSchema = z.strictObject({
+  foreign: z.array(NamedThing).default([]),
+  /**
+   * Subjects the fact base knowingly does not cover (weather, ticket prices, a company's CEO …). A
+   * question that asks about one is declined unless the fact it reaches talks about that subject.
+   */
+  unsupported: z.array(NamedThing).default([]),
+});
+export type ForeignEntity = z.infer<typeof NamedThing>;
 
 /** The validated, cross-checked fact base the engine is built from. */
 export interface KnowledgeBase {
@@ -88,6 +93,7 @@ export interface KnowledgeBase {
   readonly sources: ReadonlyMap<string, Source>;
   readonly topics: readonly Topic[];
   readonly foreignEntities: readonly ForeignEntity[];
+  readonly unsupportedSubjects: readonly ForeignEntity[];
   /** Which file each fact came from, for error messages and lint output. */
   readonly factFiles: ReadonlyMap<string, string>;
 }
