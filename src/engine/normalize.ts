@@ -3,7 +3,9 @@ import { Converter } from 'opencc-js/t2cn';
 const HAN = /\p{Script=Han}/u;
 
 // Traditional → simplified, so 海淀區 and 海淀区 index and match alike (OpenCC's character and phrase tables).
-const toSimplified = Converter({ from: 't', to: 'cn' });
+// opencc-js's subpath typings do not resolve under NodeNext, so the converter's type is stated here.
+const makeConverter = Converter as unknown as (options: { from: string; to: string }) => (text: string) => string;
+const toSimplified = makeConverter({ from: 't', to: 'cn' });
 
 /** True when the text contains Chinese characters. */
 export function hasHan(text: string): boolean {
@@ -19,14 +21,18 @@ export function hasHan(text: string): boolean {
 export function normalizeText(raw: string): string {
   let text = raw.normalize('NFKC').toLowerCase();
   if (hasHan(text)) text = toSimplified(text);
-  return text
-    .replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]/g, ' ')
-    .replace(/[\u2018\u2019\u02bc`´]/g, "'")
-    .replace(/(\p{L})'s\b/gu, '$1')
-    .replace(/(\p{L})s'(?=\s|$)/gu, '$1s')
-    .replace(/(\d),(?=\d{3}\b)/g, '$1')
-    .replace(/(\d)\.(?=\d)/g, '$1\u0000')
-    .replace(/[^\p{L}\p{N}\u0000]+/gu, ' ')
-    .replace(/\u0000/g, '.')
-    .trim();
+  return (
+    text
+      // eslint-disable-next-line no-control-regex -- removing control characters is the point
+      .replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]/g, ' ')
+      .replace(/[\u2018\u2019\u02bc`´]/g, "'")
+      .replace(/(\p{L})'s\b/gu, '$1')
+      .replace(/(\p{L})s'(?=\s|$)/gu, '$1s')
+      .replace(/(\d),(?=\d{3}\b)/g, '$1')
+      // Keep decimal points (18.5) through the punctuation pass: park them on a private-use character.
+      .replace(/(\d)\.(?=\d)/g, '$1\ue000')
+      .replace(/[^\p{L}\p{N}\ue000]+/gu, ' ')
+      .replace(/\ue000/g, '.')
+      .trim()
+  );
 }

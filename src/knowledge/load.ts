@@ -156,7 +156,7 @@ function validate<S extends z.ZodType>(parsed: ParsedFile, schema: S, issues: Kn
   const result = schema.safeParse(parsed.doc.toJS() ?? {}, { reportInput: true });
   if (result.success) return result.data;
   for (const issue of result.error.issues) {
-    issues.push(issueAt(parsed, issue.path as (string | number)[], describe(issue)));
+    issues.push(issueAt(parsed, issue.path, describe(issue)));
   }
   return undefined;
 }
