@@ -4,7 +4,7 @@
  */
 
 /** Score (0..1) at or above which the engine answers; below it, it abstains with suggestions. */
-export const ANSWER_THRESHOLD = 0.42;
+export const ANSWER_THRESHOLD = 0.48;
 
 /** Weight of a term by where it occurs in a fact: example questions, keywords and aliases speak for the fact; the answer text only hints. */
 export const FIELD_WEIGHT_QUESTION = 1.0;

@@ -27,7 +27,16 @@ export interface EngineOptions {
 interface ForeignName {
   readonly name: string;
   readonly display: string;
-  readonly han: boolean;
+  /** Finds the name as a whole word: Latin names need non-letters around them, Han names need nothing. */
+  readonly pattern: RegExp;
+}
+
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+function namePattern(name: string): RegExp {
+  const escaped = escapeRegExp(name);
+  // A Latin name is a word even when Han text touches it (商汤科技的ceo是谁).
+  return hasHan(name) ? new RegExp(escaped, 'u') : new RegExp(`(?<![a-z0-9])${escaped}(?![a-z0-9])`, 'u');
 }
 
 /** Builds the intent engine over a validated fact base. Pure: no IO, no platform knowledge. */
@@ -52,8 +61,16 @@ export function createEngine(kb: KnowledgeBase, options: EngineOptions = {}): En
     ` ${normalizeText([fact.answer.en, fact.answer.zh ?? '', ...fact.keywords, ...fact.aliases, ...fact.questions.en, ...fact.questions.zh].join(' '))} `,
   );
   const namesOf = (entities: KnowledgeBase['foreignEntities']): ForeignName[] =>
-    entities.flatMap((entity) => entity.names.map((name) => ({ name: normalizeText(name), display: entity.names[0] as string, han: hasHan(name) })));
+    entities.flatMap((entity) =>
+      entity.names.map((name) => ({ name: normalizeText(name), display: entity.names[0] as string, pattern: namePattern(normalizeText(name)) })),
+    );
   const foreignNames = namesOf(kb.foreignEntities);
+  // Fact aliases that contain another place's name ("Changping Line" contains Changping) shield it:
+  // inside such an alias the name is not a question about that place.
+  const shields = [...new Set(facts.flatMap((fact) => fact.aliases.map((alias) => normalizeText(alias))))].filter((alias) =>
+    foreignNames.some((f) => alias !== f.name && f.pattern.test(alias)),
+  ).map(namePattern);
+  const withoutShields = (normalized: string): string => shields.reduce((text, alias) => text.replace(new RegExp(alias.source, 'gu'), ' '), normalized);
   const unsupportedNames = namesOf(kb.unsupportedSubjects);
   const completer = createCompleter(facts, index);
 
@@ -125,11 +142,8 @@ export function createEngine(kb: KnowledgeBase, options: EngineOptions = {}): En
     confidence: 1,
   });
 
-  const findNames = (names: readonly ForeignName[], normalized: string): ForeignName[] => {
-    const padded = ` ${normalized} `;
-    return names.filter((entity) => (entity.han ? normalized.includes(entity.name) : padded.includes(` ${entity.name} `)));
-  };
-  const mentions = (doc: number, name: ForeignName): boolean => (haystacks[doc] as string).includes(name.han ? name.name : ` ${name.name} `);
+  const findNames = (names: readonly ForeignName[], normalized: string): ForeignName[] => names.filter((entity) => entity.pattern.test(normalized));
+  const mentions = (doc: number, name: ForeignName): boolean => name.pattern.test(haystacks[doc] as string);
 
   const ask = (question: string, askOptions: AskOptions = {}): Reply => {
     const raw = question.slice(0, QUESTION_MAX_CHARS);
@@ -142,7 +156,7 @@ export function createEngine(kb: KnowledgeBase, options: EngineOptions = {}): En
       return { kind: 'smalltalk', language, body: smalltalkText(intent.intent, language), sources: [], suggestions: [], topics: [], confidence: 1 };
     }
     // A named other place or organisation is never evidence for a Haidian fact: its words match nothing.
-    const foreign = findNames(foreignNames, intent.rest);
+    const foreign = findNames(foreignNames, withoutShields(intent.rest));
     const unmatchable = foreign.length > 0 ? new Set(foreign.flatMap((f) => tokenizeNormalized(f.name).map((t) => t.term))) : undefined;
     const candidates = index.search(tokenizeNormalized(intent.rest), CANDIDATES_MAX, false, unmatchable);
     const top = candidates[0];

@@ -92,6 +92,8 @@ export class FactIndex {
   private readonly questionTermIds: Int32Array;
   private readonly questionNorm: Float64Array;
   private readonly deletionMap = new Map<string, number[]>();
+  /** Example questions by their term set, so a question asked word for word always reaches its fact. */
+  private readonly questionKeys = new Map<string, number[]>();
   private readonly sortedWords: string[];
   private readonly unknownWeight: number;
   private readonly accumulator: Float64Array;
@@ -116,7 +118,12 @@ export class FactIndex {
       };
       docQuestionStart[d] = questionTerms.length;
       for (const question of doc.questions) {
-        questionTerms.push([...new Set(add(question, FIELD_WEIGHT_QUESTION))].sort((a, b) => a - b));
+        const ids = [...new Set(add(question, FIELD_WEIGHT_QUESTION))].sort((a, b) => a - b);
+        questionTerms.push(ids);
+        const key = ids.join(',');
+        const owners = this.questionKeys.get(key);
+        if (!owners) this.questionKeys.set(key, [d]);
+        else if (!owners.includes(d)) owners.push(d);
       }
       for (const keyword of doc.keywords) add(keyword, FIELD_WEIGHT_KEYWORD);
       for (const alias of doc.aliases) add(alias, FIELD_WEIGHT_ALIAS);
@@ -206,6 +213,9 @@ export class FactIndex {
     const total = query.reduce((sum, term) => sum + term.weight, 0);
     if (total === 0) return [];
     const docs = this.candidates(query, limit);
+    // Word-for-word example questions join the candidates even when their words are too common to rank
+    // ("What is Haidian?" is made of a word every fact shares).
+    for (const doc of this.exactQuestionDocs(query)) if (!docs.includes(doc)) docs.push(doc);
     const scored = docs.map((doc) => this.rescore(doc, query, total));
     return scored.filter((c) => c.score > 0).sort((a, b) => b.score - a.score || a.doc - b.doc);
   }
@@ -216,6 +226,16 @@ export class FactIndex {
     const total = query.reduce((sum, term) => sum + term.weight, 0);
     if (total === 0) return { doc, score: 0, coverage: 0, bestQuestion: 0, question: 0, specific: false, complete: false };
     return this.rescore(doc, query, total);
+  }
+
+  private exactQuestionDocs(query: readonly QueryTerm[]): readonly number[] {
+    const ids: number[] = [];
+    for (const term of query) {
+      const exact = term.matches.length === 1 && term.matches[0]?.edit === 1 ? term.matches[0].term : undefined;
+      if (exact === undefined) return [];
+      ids.push(exact);
+    }
+    return this.questionKeys.get(ids.sort((a, b) => a - b).join(',')) ?? [];
   }
 
   private intern(token: Token, generic: ReadonlySet<string>): number {

@@ -50,7 +50,9 @@ export function stemWord(word: string): string {
   return word;
 }
 
-const SEGMENT = /(\p{Script=Han}+)|(\d+(?:\.\d+)?)|([\p{L}\p{M}]+(?:\d+[\p{L}\p{M}]*)*)/gu;
+// Han runs, numbers, and words of any other script. A Latin word must not swallow the Han text after it
+// (GDP突破), and letters and digits split (Line16 = line 16).
+const SEGMENT = /(\p{Script=Han}+)|(\d+(?:\.\d+)?)|((?:(?!\p{Script=Han})[\p{L}\p{M}])+)/gu;
 
 /**
  * Splits text into search terms. Latin and other alphabetic words are stemmed and stop words dropped;
