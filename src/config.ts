@@ -117,12 +117,16 @@ function slackConfig(e: Env, problems: string[]): SlackConfig | undefined {
     problems.push('SLACK_SIGNING_SECRET or SLACK_APP_TOKEN: missing (set the signing secret for HTTP mode, or the app-level token xapp-… for Socket Mode)');
     return undefined;
   }
+  if (e.SLACK_APP_TOKEN && e.SLACK_SIGNING_SECRET) {
+    problems.push('SLACK_APP_TOKEN and SLACK_SIGNING_SECRET: both set, which is contradictory (set SLACK_APP_TOKEN for Socket Mode or SLACK_SIGNING_SECRET for HTTP mode, not both)');
+    return undefined;
+  }
   if (e.SLACK_APP_TOKEN && !e.SLACK_APP_TOKEN.startsWith('xapp-')) {
     problems.push('SLACK_APP_TOKEN: must be an app-level token starting with "xapp-"');
   }
   const apiUrl = e.SLACK_API_URL ? (e.SLACK_API_URL.endsWith('/') ? e.SLACK_API_URL : `${e.SLACK_API_URL}/`) : undefined;
   return {
-    // Socket Mode when an app token is given: it needs no public URL. The signing secret is then unused.
+    // Socket Mode when an app token is given: it needs no public URL.
     mode: e.SLACK_APP_TOKEN ? 'socket' : 'http',
     botToken: e.SLACK_BOT_TOKEN,
     ...(e.SLACK_SIGNING_SECRET ? { signingSecret: e.SLACK_SIGNING_SECRET } : {}),

@@ -179,7 +179,8 @@ export function formatSlackReply(reply: Reply, options: SlackFormatOptions = {})
     tail.push({ type: 'actions', elements: [{ ...button(ACTION_SHARE, labels.share, shareValue), style: 'primary' }] });
   }
 
-  const plain = renderPlainText(yearLine ? { ...reply, body: `${reply.body}\n${yearLine}` } : reply);
+  // renderPlainText shows the year line itself, so the fallback keeps it too.
+  const plain = renderPlainText(reply);
   const text = clipEscaped(escapeSlackText(plain).trim(), SLACK_MAX_FALLBACK_TEXT_CHARS) || ELLIPSIS;
   // Slack rejects an empty section or an empty blocks array; an empty body still gets one block.
   if (blocks.length === 0) blocks.push(section(clipEscaped(text, SLACK_MAX_SECTION_TEXT_CHARS)));

@@ -105,3 +105,11 @@ describe('.env.example', () => {
     expect(loadConfig(env).slack).toBeUndefined();
   });
 });
+
+describe('contradictory Slack variables', () => {
+  it('stops when both the signing secret and the app token are set, naming both', () => {
+    expect(problemsOf({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 's', SLACK_APP_TOKEN: 'xapp-1' })).toEqual([
+      expect.stringMatching(/^SLACK_APP_TOKEN and SLACK_SIGNING_SECRET: both set/),
+    ]);
+  });
+});
