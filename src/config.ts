@@ -24,13 +24,17 @@ export const EnvSchema = z.object({
   SLACK_BOT_TOKEN: optionalString,
   SLACK_SIGNING_SECRET: optionalString,
   SLACK_APP_TOKEN: optionalString,
-  SLACK_API_URL: z.preprocess((v) => (v === '' ? undefined : v), httpUrl.optional()),
+  SLACK_API_URL: z.preprocess((v) => (typeof v === 'string' ? (v.trim() === '' ? undefined : v.trim()) : v), httpUrl.optional()),
   SLACK_COMMAND: withDefault(commandName, 'haidian'),
 
   DISCORD_TOKEN: optionalString,
   DISCORD_APPLICATION_ID: z.preprocess((v) => (v === '' ? undefined : v), z.string().regex(/^\d{5,25}$/, 'must be a numeric Discord id').optional()),
   DISCORD_GUILD_ID: z.preprocess((v) => (v === '' ? undefined : v), z.string().regex(/^\d{5,25}$/, 'must be a numeric Discord id').optional()),
-  DISCORD_API_URL: z.preprocess((v) => (v === '' ? undefined : v), httpUrl.optional()),
+  DISCORD_API_URL: z.preprocess(
+    (v) => (typeof v === 'string' ? (v.trim() === '' ? undefined : v.trim()) : v),
+    // discord.js appends the version itself (`/v10/...`); a URL that already ends in it would double it.
+    httpUrl.refine((url) => !/\/v\d+\/?$/.test(url), 'must not include the API version (use e.g. https://discord.com/api, not …/api/v10)').optional(),
+  ),
   DISCORD_COMMAND: withDefault(commandName, 'haidian'),
   DISCORD_SHARDS: z.preprocess(
     (v) => (v === '' ? undefined : v),

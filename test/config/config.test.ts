@@ -113,3 +113,15 @@ describe('contradictory Slack variables', () => {
     ]);
   });
 });
+
+describe('DISCORD_API_URL', () => {
+  it('rejects a URL that already names the API version, which discord.js would double', () => {
+    expect(problemsOf({ DISCORD_TOKEN: 't', DISCORD_APPLICATION_ID: '123456789', DISCORD_API_URL: 'https://discord.com/api/v10' })).toEqual([
+      expect.stringMatching(/^DISCORD_API_URL: must not include the API version/),
+    ]);
+  });
+
+  it('trims surrounding whitespace', () => {
+    expect(loadConfig({ DISCORD_TOKEN: 't', DISCORD_APPLICATION_ID: '123456789', DISCORD_API_URL: ' http://127.0.0.1:5/api ' }).discord?.apiUrl).toBe('http://127.0.0.1:5/api');
+  });
+});
