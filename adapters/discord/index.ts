@@ -1,11 +1,14 @@
 import { Client, Events, GatewayIntentBits, Partials, type ClientOptions } from 'discord.js';
 import type { Bot } from '../../src/bot.js';
 import type { DiscordConfig } from '../../src/config.js';
+import { createInFlight } from '../../src/in-flight.js';
 import type { Logger } from '../../src/log.js';
 import { describeError, handleInteraction, handleMessage, type HandlerDeps } from './handlers.js';
 
 /** How long start-up waits for the gateway's READY before giving up with a clear error. */
 export const DISCORD_READY_TIMEOUT_MS = 60_000;
+/** How long stop() waits for replies in flight when the caller gives no limit. */
+export const DISCORD_DRAIN_TIMEOUT_MS = 10_000;
 
 /** What the composition root passes in. */
 export interface DiscordAdapterOptions {
@@ -17,7 +20,8 @@ export interface DiscordAdapterOptions {
 /** A running Discord connection. */
 export interface DiscordAdapter {
   readonly client: Client;
-  stop(): Promise<void>;
+  /** Stops taking events, waits up to `drainTimeoutMs` for replies in flight, then disconnects. */
+  stop(options?: { drainTimeoutMs?: number }): Promise<void>;
 }
 
 /** The discord.js client options this adapter runs with (exported for tests and for the docs). */
@@ -46,12 +50,15 @@ export async function startDiscordAdapter(options: DiscordAdapterOptions): Promi
   const client = new Client(createClientOptions(config));
   const deps: HandlerDeps = { bot, logger, commandName: config.command };
 
+  // Replies in flight are counted so stop() can let them finish; once stopping, new events are ignored.
+  const inFlight = createInFlight();
+  let accepting = true;
   client.on(Events.InteractionCreate, (interaction) => {
-    void handleInteraction(interaction, deps);
+    if (accepting) void inFlight.track(() => handleInteraction(interaction, deps));
   });
   client.on(Events.MessageCreate, (message) => {
     const self = client.user;
-    if (self) void handleMessage(message, deps, self.id);
+    if (self && accepting) void inFlight.track(() => handleMessage(message, deps, self.id));
   });
   // Without an 'error' listener an EventEmitter error would crash the process.
   client.on(Events.Error, (error) =>
@@ -136,8 +143,15 @@ export async function startDiscordAdapter(options: DiscordAdapterOptions): Promi
   let stopping: Promise<void> | undefined;
   return {
     client,
-    stop() {
-      stopping ??= client.destroy().then(() => logger.info('discord: stopped'));
+    stop(stopOptions) {
+      stopping ??= (async () => {
+        accepting = false;
+        // Drain before destroy(): destroy() clears the token, and message replies need it.
+        const drainTimeoutMs = stopOptions?.drainTimeoutMs ?? DISCORD_DRAIN_TIMEOUT_MS;
+        if (!(await inFlight.idle(drainTimeoutMs))) logger.warn({ inFlight: inFlight.count, drainTimeoutMs }, 'discord: stopping with replies still in flight');
+        await client.destroy();
+        logger.info('discord: stopped');
+      })();
       return stopping;
     },
   };

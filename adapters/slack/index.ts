@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { App, SocketModeReceiver, type webApi } from '@slack/bolt';
 import type { Bot } from '../../src/bot.js';
 import type { SlackConfig } from '../../src/config.js';
+import { createInFlight, type InFlight } from '../../src/in-flight.js';
 import type { Logger } from '../../src/log.js';
 import { createBoltLogger } from './bolt-logger.js';
 import { createDedupCache } from './dedup.js';
@@ -19,6 +20,8 @@ export { EVENT_DEDUP_TTL_MS } from './dedup.js';
 export const WEB_API_RETRY_CONFIG: webApi.RetryOptions = { retries: 3, factor: 2, minTimeout: 500, maxTimeout: 5_000, randomize: true };
 /** Per-request timeout of Web API calls, so a hung connection cannot hold a handler forever. */
 export const WEB_API_TIMEOUT_MS = 10_000;
+/** How long stop() waits for replies in flight when the caller gives no limit. */
+export const SLACK_DRAIN_TIMEOUT_MS = 10_000;
 
 export interface SlackAdapterOptions {
   config: SlackConfig;
@@ -39,7 +42,8 @@ export interface SlackAdapter {
   readonly mode: 'http' | 'socket';
   /** The port HTTP mode listens on (resolved when 0 was asked for). */
   readonly port?: number;
-  stop(): Promise<void>;
+  /** Stops taking events, waits up to `drainTimeoutMs` for replies in flight, then returns. */
+  stop(options?: { drainTimeoutMs?: number }): Promise<void>;
 }
 
 /** Starts the Slack adapter in HTTP or Socket Mode; resolves once it is connected and listening. */
@@ -82,6 +86,10 @@ export async function startSlackAdapter(options: SlackAdapterOptions): Promise<S
     app = new App({ ...common, signingSecret: config.signingSecret, customRoutes: options.customRoutes ?? [] });
   }
 
+  // First in the chain: `await next()` resolves when every listener for the event has finished,
+  // delivery included, so this counts the replies a graceful stop must wait for.
+  const inFlight = createInFlight();
+  app.use(({ next }) => inFlight.track(next));
   registerSlackListeners(app, { bot: options.bot, logger, command: config.command, dedup: createDedupCache() });
   await app.init();
 
@@ -95,15 +103,19 @@ export async function startSlackAdapter(options: SlackAdapterOptions): Promise<S
       throw error;
     }
     logger.info({ mode: 'socket' }, 'slack: connected');
-    return { mode: 'socket', stop: () => stopApp(app) };
+    return { mode: 'socket', stop: (stopOptions) => stopApp(app, inFlight, logger, stopOptions?.drainTimeoutMs) };
   }
 
   const server = (await app.start({ port: options.port, host: options.host })) as Server;
   const port = (server.address() as AddressInfo).port;
   logger.info({ mode: 'http', host: options.host, port }, 'slack: listening on /slack/events');
-  return { mode: 'http', port, stop: () => stopApp(app) };
+  return { mode: 'http', port, stop: (stopOptions) => stopApp(app, inFlight, logger, stopOptions?.drainTimeoutMs) };
 }
 
-async function stopApp(app: App): Promise<void> {
+async function stopApp(app: App, inFlight: InFlight, logger: Logger, drainTimeoutMs = SLACK_DRAIN_TIMEOUT_MS): Promise<void> {
+  // Intake first: HTTP mode closes the server (Slack retries undelivered events elsewhere), Socket Mode
+  // closes the link (Slack redelivers unacknowledged envelopes). Listeners already running go on: they
+  // post through the Web API client, which stop() does not touch.
   await app.stop();
+  if (!(await inFlight.idle(drainTimeoutMs))) logger.warn({ inFlight: inFlight.count, drainTimeoutMs }, 'slack: stopped with replies still in flight');
 }
