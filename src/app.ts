@@ -22,6 +22,9 @@ import { createUnansweredLog, scrubPersonalData, type UnansweredLog } from './un
 /** Replies in flight get at most this long to be delivered after a shutdown signal (SIGTERM/SIGINT). */
 export const SHUTDOWN_DRAIN_TIMEOUT_MS = 10_000;
 
+/** Time beyond the drain for platforms to disconnect (close the gateway, the Socket Mode link, the HTTP server). */
+export const DISCONNECT_GRACE_MS = 2_000;
+
 /** What a platform needs from the process to start. */
 export interface PlatformDeps {
   readonly bot: Bot;
@@ -72,9 +75,9 @@ export interface RunningApp {
   /** The port `/healthz`, `/readyz` and `/metrics` are served on (undefined in terminal mode). */
   readonly httpPort: number | undefined;
   /** Reloads the fact base now (SIGHUP); resolves true when the new one serves. */
-  reload(reason: string): Promise<boolean>;
+  readonly reload: (reason: string) => Promise<boolean>;
   /** Graceful shutdown: not ready, no new questions, replies in flight drained, platforms disconnected, logs flushed. Idempotent. */
-  stop(): Promise<void>;
+  readonly stop: () => Promise<void>;
 }
 
 /** A platform failed to start; the others were stopped again. */
@@ -99,7 +102,10 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   const metrics = options.metrics ?? createMetrics({ processMetrics: hosted });
   const readiness = createReadiness();
   readiness.add('knowledge', 'the fact base is loading');
-  for (const launcher of platforms) readiness.add(launcher.platform, 'connecting');
+  for (const launcher of platforms) {
+    readiness.add(launcher.platform, 'connecting');
+    metrics.trackPlatform(launcher.platform);
+  }
 
   // Fail fast: an invalid fact base stops start-up here, before any port is bound or platform called.
   let engine: Engine = createEngine(await load(config.knowledgeDir));
@@ -191,9 +197,6 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     stop: () => (stopping ??= stop()),
   };
 }
-
-/** Time beyond the drain for platforms to disconnect (close the gateway, the Socket Mode link, the HTTP server). */
-export const DISCONNECT_GRACE_MS = 2_000;
 
 /** Logs one line per reply: ids, kind, fact, confidence and latency. The question only at debug, scrubbed. */
 function createReplyLogger(logger: Logger): ReplyObserver {

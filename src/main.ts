@@ -1,24 +1,91 @@
+import { startDiscordAdapter } from '../adapters/discord/index.js';
+import { startSlackAdapter } from '../adapters/slack/index.js';
 import { runTerminalChat } from '../adapters/terminal/chat.js';
-import { createBot } from './bot.js';
-import { ConfigError, loadConfig } from './config.js';
-import { createEngine } from './engine/engine.js';
+import { PlatformStartError, startApp, type PlatformLauncher } from './app.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
 import { KnowledgeError } from './knowledge/errors.js';
-import { loadKnowledge } from './knowledge/load.js';
+import { createMetrics } from './metrics.js';
+import { createProcessLogger } from './process-log.js';
+import { installSignalHandlers } from './shutdown.js';
 
-/** Composition root: config → knowledge → engine → the adapters configured (the terminal when none). */
-async function main(): Promise<number> {
+/**
+ * Composition root: config → knowledge → engine → the platforms configured (Slack, Discord or both),
+ * or the terminal chat when none is. `npm start` runs this.
+ */
+
+/** The terminal chat's stdout is the conversation: logs go to stderr, and only warnings and errors. */
+const TERMINAL_MIN_LOG_LEVEL = 'warn';
+const LEVEL_ORDER = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+
+/** One launcher per platform whose variables are set; this is the only place that knows the adapters. */
+function platformLaunchers(config: Config): PlatformLauncher[] {
+  const launchers: PlatformLauncher[] = [];
+  const { slack, discord } = config;
+  if (slack) {
+    launchers.push({
+      platform: 'slack',
+      // In HTTP mode Bolt's server on PORT serves /slack/events and the health routes: one port.
+      servesRoutes: slack.mode === 'http',
+      async start({ bot, logger, routes }) {
+        const adapter = await startSlackAdapter({
+          config: slack,
+          bot,
+          logger,
+          host: config.host,
+          port: config.port,
+          ...(slack.mode === 'http' ? { customRoutes: routes } : {}),
+        });
+        return {
+          details: { mode: adapter.mode, ...(adapter.port !== undefined ? { port: adapter.port } : {}) },
+          stop: (options) => adapter.stop(options),
+        };
+      },
+    });
+  }
+  if (discord) {
+    launchers.push({
+      platform: 'discord',
+      servesRoutes: false,
+      async start({ bot, logger }) {
+        const adapter = await startDiscordAdapter({ config: discord, bot, logger });
+        return {
+          details: { mode: 'gateway', guilds: adapter.client.guilds.cache.size, ...(discord.shards !== undefined ? { shards: discord.shards } : {}) },
+          isConnected: () => adapter.client.isReady(),
+          stop: (options) => adapter.stop(options),
+        };
+      },
+    });
+  }
+  return launchers;
+}
+
+async function main(): Promise<number | undefined> {
   const config = loadConfig(process.env);
-  const kb = await loadKnowledge(config.knowledgeDir);
-  const engine = createEngine(kb);
-  const bot = createBot({ getEngine: () => engine });
-  await runTerminalChat({ bot, input: process.stdin, output: process.stdout });
+  const platforms = platformLaunchers(config);
+  const hosted = platforms.length > 0;
+  const metrics = createMetrics({ processMetrics: hosted });
+  const level = hosted ? config.logLevel : LEVEL_ORDER[Math.max(LEVEL_ORDER.indexOf(config.logLevel), LEVEL_ORDER.indexOf(TERMINAL_MIN_LOG_LEVEL))]!;
+  const logger = createProcessLogger({ level, output: hosted ? 1 : 2, onPlatformError: metrics.platformError });
+
+  const app = await startApp({ config, logger, platforms, metrics });
+  const exit = (code: number): void => process.exit(code);
+  if (hosted) {
+    installSignalHandlers({ stop: app.stop, reload: () => app.reload('SIGHUP'), logger, exit });
+    // The platforms' connections keep the process alive; a signal ends it.
+    return undefined;
+  }
+  installSignalHandlers({ stop: app.stop, logger, exit });
+  await runTerminalChat({ bot: app.bot, input: process.stdin, output: process.stdout });
+  await app.stop();
   return 0;
 }
 
 try {
-  process.exitCode = await main();
+  const code = await main();
+  if (code !== undefined) process.exitCode = code;
 } catch (error) {
-  if (error instanceof ConfigError || error instanceof KnowledgeError) {
+  // Misconfiguration: say what is wrong (each variable, each fact base problem) and stop with 1.
+  if (error instanceof ConfigError || error instanceof KnowledgeError || error instanceof PlatformStartError) {
     process.stderr.write(`${error.message}\n`);
     process.exitCode = 1;
   } else throw error;

@@ -19,8 +19,10 @@ export interface Metrics {
   factBaseLoaded(factCount: number, at: Date): void;
   /** Counts a reload that failed validation; the previous fact base keeps serving. */
   reloadFailed(): void;
+  /** Starts a platform's error count at 0, so alerts on its rate work before the first error. */
+  readonly trackPlatform: (platform: string) => void;
   /** Counts an error a platform adapter reported (logged at error level with an `adapter` binding). */
-  platformError(platform: string): void;
+  readonly platformError: (platform: string) => void;
   /** The Prometheus text exposition of every metric. */
   render(): Promise<string>;
   readonly contentType: string;
@@ -89,6 +91,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
       lastReload.set(at.getTime() / 1000);
     },
     reloadFailed: () => reloadFailures.inc(),
+    trackPlatform: (platform) => platformErrors.inc({ platform }, 0),
     platformError: (platform) => platformErrors.inc({ platform }),
     render: () => registry.metrics(),
     contentType: registry.contentType,

@@ -65,12 +65,30 @@ function isSensitiveUrl(raw: string): boolean {
  * `[url]`. Plain links such as `https://www.bjhd.gov.cn/` are kept: they say what the user asked about.
  */
 export function scrubPersonalData(text: string): string {
-  // NFKC first: full-width digits and signs (１３８…, ＠, ＋) fold to ASCII, so the patterns see them.
-  let scrubbed = text.normalize('NFKC').replace(URL_PATTERN, (url) => (isSensitiveUrl(url) ? '[url]' : url));
-  scrubbed = scrubbed.replace(EMAIL_PATTERN, '[email]');
-  scrubbed = scrubbed.replace(ID_NUMBER_PATTERN, '[id-number]');
-  for (const pattern of PHONE_PATTERNS) scrubbed = scrubbed.replace(pattern, '[phone]');
+  let scrubbed = replaceFolded(text, URL_PATTERN, (url) => (isSensitiveUrl(url) ? '[url]' : undefined));
+  scrubbed = replaceFolded(scrubbed, EMAIL_PATTERN, () => '[email]');
+  scrubbed = replaceFolded(scrubbed, ID_NUMBER_PATTERN, () => '[id-number]');
+  for (const pattern of PHONE_PATTERNS) scrubbed = replaceFolded(scrubbed, pattern, () => '[phone]');
   return scrubbed;
+}
+
+/**
+ * Replaces the matches of `pattern` in the text with full-width forms folded to ASCII (１３８…, ＋８６,
+ * ａ＠ｂ．ｃｎ: what some Chinese keyboards type), keeping everything else as typed. Folding maps one
+ * UTF-16 unit to one, so positions in the folded text are positions in the original. `replace`
+ * returns undefined to keep a match.
+ */
+function replaceFolded(text: string, pattern: RegExp, replace: (match: string) => string | undefined): string {
+  const folded = text.replace(/[\uff01-\uff5e]/g, (char) => String.fromCharCode(char.charCodeAt(0) - 0xfee0));
+  let out = '';
+  let last = 0;
+  for (const match of folded.matchAll(pattern)) {
+    const replacement = replace(match[0]);
+    if (replacement === undefined) continue;
+    out += text.slice(last, match.index) + replacement;
+    last = match.index + match[0].length;
+  }
+  return out + text.slice(last);
 }
 
 /** True when a reply belongs in the unanswered log: an abstention, or an answer below {@link LOW_CONFIDENCE_THRESHOLD}. */
