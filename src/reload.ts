@@ -84,8 +84,9 @@ export function createReloader<T>(options: ReloaderOptions<T>): Reloader {
     try {
       // The loader reads only the folder's top-level *.yaml files, so a non-recursive watch sees every
       // relevant change; watching the folder (not the files) also catches editors' rename-over saves.
-      watcher = watch(options.dir, { persistent: false }, (_event, filename) => {
-        if (filename !== null && !/\.ya?ml$/i.test(filename)) return;
+      // Every event counts, not only *.yaml names: a Kubernetes ConfigMap update swaps a `..data`
+      // symlink and touches no .yaml name. A reload that finds nothing changed costs a few ms.
+      watcher = watch(options.dir, { persistent: false }, () => {
         clearTimeout(timer);
         timer = setTimeout(() => void reload('file change'), debounceMs);
       });

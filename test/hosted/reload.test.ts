@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readdir, readFile, rename, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startApp, type RunningApp } from '../../src/app.js';
@@ -31,10 +31,10 @@ afterEach(async () => {
   await scratch.remove();
 });
 
-async function start() {
+async function start(knowledgeDir = dir) {
   const metrics = createMetrics({ processMetrics: false });
   const logs = captureLogs('info', metrics);
-  app = await startApp({ config: testConfig({ KNOWLEDGE_DIR: dir, WATCH_KNOWLEDGE: 'true' }), logger: logs.logger, platforms: [connectedPlatform().launcher], metrics });
+  app = await startApp({ config: testConfig({ KNOWLEDGE_DIR: knowledgeDir, WATCH_KNOWLEDGE: 'true' }), logger: logs.logger, platforms: [connectedPlatform().launcher], metrics });
   return { app, ...logs, metrics };
 }
 
@@ -82,6 +82,24 @@ describe('hot reload of the fact base', () => {
     await eventually(async () => (await answerText(running)).includes('more than 405'));
     await new Promise((resolve) => setTimeout(resolve, RELOAD_DEBOUNCE_MS * 2));
     expect(records().filter((r) => r['msg'] === 'knowledge: reloaded')).toHaveLength(1);
+  });
+
+  it('follows a Kubernetes ConfigMap update: an atomic swap of the ..data symlink, no .yaml name touched', async () => {
+    // The layout kubelet writes: the files in a timestamped folder, `..data` pointing at it, and each
+    // file a symlink through `..data`.
+    const mounted = path.join(scratch.dir, 'configmap');
+    await mkdir(mounted);
+    await cp(dir, path.join(mounted, '..v1'), { recursive: true });
+    await symlink('..v1', path.join(mounted, '..data'));
+    for (const name of await readdir(path.join(mounted, '..v1'))) await symlink(path.join('..data', name), path.join(mounted, name));
+    const { app: running } = await start(mounted);
+    expect(await answerText(running)).toContain('more than 400');
+
+    await cp(path.join(mounted, '..v1'), path.join(mounted, '..v2'), { recursive: true });
+    await writeFile(path.join(mounted, '..v2', 'zhongguancun.yaml'), original.replace('more than 400', 'more than 403'));
+    await symlink('..v2', path.join(mounted, '..data_tmp'));
+    await rename(path.join(mounted, '..data_tmp'), path.join(mounted, '..data'));
+    await eventually(async () => (await answerText(running)).includes('more than 403'));
   });
 
   it('does not watch when WATCH_KNOWLEDGE=false, but reloads on request (SIGHUP)', async () => {
