@@ -1,3 +1,4 @@
+import { Status } from 'discord.js';
 import { startDiscordAdapter } from '../adapters/discord/index.js';
 import { startSlackAdapter } from '../adapters/slack/index.js';
 import { runTerminalChat } from '../adapters/terminal/chat.js';
@@ -50,7 +51,8 @@ function platformLaunchers(config: Config): PlatformLauncher[] {
         const adapter = await startDiscordAdapter({ config: discord, bot, logger });
         return {
           details: { mode: 'gateway', guilds: adapter.client.guilds.cache.size, ...(discord.shards !== undefined ? { shards: discord.shards } : {}) },
-          isConnected: () => adapter.client.isReady(),
+          // Every shard, live: the client's own ready flag stays true while a shard reconnects.
+          isConnected: () => adapter.client.isReady() && adapter.client.ws.shards.every((shard) => shard.status === Status.Ready),
           stop: (options) => adapter.stop(options),
         };
       },

@@ -79,6 +79,20 @@ describe('the bot process with Slack (Socket Mode) and Discord', () => {
     expect(metrics).toMatch(/^haidian_platform_errors_total\{platform="discord"\} 0$/m);
   });
 
+  it('reports not ready while the Discord gateway is disconnected, and ready again once it has resumed', async () => {
+    const states: number[] = [];
+    const polling = (async () => {
+      for (let i = 0; i < 400 && !(states.includes(503) && states.at(-1) === 200); i += 1) {
+        states.push((await fetch(`${base}/readyz`)).status);
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    })();
+    discord.dropConnection({ code: 4000 });
+    await polling;
+    expect(states).toContain(503);
+    expect(states.at(-1)).toBe(200);
+  });
+
   it('on SIGTERM delivers a Discord reply in flight before disconnecting, and exits 0', async () => {
     const route = `POST /channels/${discord.channelId}/messages`;
     discord.delayNext(route, 1, SLOW_REPLY_MS);
