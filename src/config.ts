@@ -88,7 +88,16 @@ export class ConfigError extends Error {
 export function loadConfig(env: Readonly<Record<string, string | undefined>>): Config {
   const parsed = EnvSchema.safeParse(env);
   if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    // Report a half-configured platform in the same run as the malformed values: the platform checks
+    // only look at which variables are present, so the raw strings are enough for them.
+    const present = Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v?.trim() ? v.trim() : undefined])) as unknown as Env;
+    const platformProblems: string[] = [];
+    slackConfig(present, platformProblems);
+    discordConfig(present, platformProblems);
+    const named = new Set(problems.map((p) => p.slice(0, p.indexOf(':'))));
+    problems.push(...platformProblems.filter((p) => !named.has(p.slice(0, p.indexOf(':')))));
+    throw new ConfigError(problems);
   }
   const e = parsed.data;
   const problems: string[] = [];

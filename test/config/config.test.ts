@@ -64,7 +64,8 @@ describe('loadConfig', () => {
     ['DISCORD_SHARDS', 'many', /^DISCORD_SHARDS: must be "auto" or a positive whole number/],
     ['SLACK_COMMAND', '/Haidian!', /^SLACK_COMMAND: must be 1-32 lower-case/],
   ])('names %s when its value %j is bad', (name, value, message) => {
-    expect(problemsOf({ [name]: value })).toEqual([expect.stringMatching(message)]);
+    // The first problem is the bad value; a lone platform variable also reports its missing partners.
+    expect(problemsOf({ [name]: value })[0]).toMatch(message);
   });
 
   it('reports every bad variable at once', () => {
@@ -123,5 +124,12 @@ describe('DISCORD_API_URL', () => {
 
   it('trims surrounding whitespace', () => {
     expect(loadConfig({ DISCORD_TOKEN: 't', DISCORD_APPLICATION_ID: '123456789', DISCORD_API_URL: ' http://127.0.0.1:5/api ' }).discord?.apiUrl).toBe('http://127.0.0.1:5/api');
+  });
+});
+
+describe('reporting everything at once', () => {
+  it('names a malformed value and a half-configured platform in the same run', () => {
+    const problems = problemsOf({ PORT: 'abc', SLACK_SIGNING_SECRET: 's' });
+    expect(problems).toEqual([expect.stringMatching(/^PORT: /), expect.stringMatching(/^SLACK_BOT_TOKEN: missing/)]);
   });
 });
