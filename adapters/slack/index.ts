@@ -8,6 +8,7 @@ import type { Logger } from '../../src/log.js';
 import { createBoltLogger } from './bolt-logger.js';
 import { createDedupCache } from './dedup.js';
 import { registerSlackListeners } from './listeners.js';
+import { createSlackHttpReceiver } from './receiver.js';
 
 export { formatSlackReply } from './format.js';
 export { EVENT_DEDUP_TTL_MS } from './dedup.js';
@@ -83,7 +84,9 @@ export async function startSlackAdapter(options: SlackAdapterOptions): Promise<S
     app = new App({ ...common, receiver });
   } else {
     if (!config.signingSecret) throw new Error('Slack HTTP mode needs SLACK_SIGNING_SECRET (Basic Information → App Credentials)');
-    app = new App({ ...common, signingSecret: config.signingSecret, customRoutes: options.customRoutes ?? [] });
+    // Bolt's receiver, plus a refusal of timestamps more than 5 minutes ahead (Bolt refuses only old ones).
+    const receiver = createSlackHttpReceiver({ signingSecret: config.signingSecret, customRoutes: options.customRoutes ?? [], logger: boltLogger });
+    app = new App({ ...common, receiver });
   }
 
   // First in the chain: `await next()` resolves when every listener for the event has finished,
