@@ -80,7 +80,7 @@ export function escapeSlackText(text: string): string {
 /** Cuts escaped text to at most `max` characters, ending in an ellipsis and never splitting an `&amp;` entity. */
 export function clipEscaped(escaped: string, max: number): string {
   if (escaped.length <= max) return escaped;
-  return withoutDanglingEntity(escaped.slice(0, max - ELLIPSIS.length)) + ELLIPSIS;
+  return withoutDanglingEntity(withoutHalfPair(escaped.slice(0, max - ELLIPSIS.length))) + ELLIPSIS;
 }
 
 /** Splits escaped text into at most `maxParts` chunks of at most `max` characters, at whitespace where it can. */
@@ -91,7 +91,7 @@ export function splitEscaped(escaped: string, max: number, maxParts: number): st
     const window = rest.slice(0, max + 1);
     let cut = Math.max(window.lastIndexOf('\n'), window.lastIndexOf(' '));
     if (cut < max / 2) cut = max;
-    const head = withoutDanglingEntity(rest.slice(0, cut));
+    const head = withoutDanglingEntity(withoutHalfPair(rest.slice(0, cut)));
     parts.push(head.trimEnd());
     rest = rest.slice(head.length).trimStart();
   }
@@ -164,7 +164,8 @@ export function formatSlackReply(reply: Reply, options: SlackFormatOptions = {})
 
   const suggestionButtons = reply.suggestions.slice(0, SUGGESTION_BUTTONS_MAX).flatMap((suggestion, i): Button[] => {
     const value = encodeFactRef(suggestion.factId, reply.language);
-    return value ? [button(`${ACTION_SUGGEST_PREFIX}${i}`, suggestion.question, value)] : [];
+    // Slack rejects a button whose label is empty or blank.
+    return value && suggestion.question.trim() ? [button(`${ACTION_SUGGEST_PREFIX}${i}`, suggestion.question, value)] : [];
   });
   if (suggestionButtons.length > 0) {
     blocks.push(section(escapeSlackText(labels.suggestions)));
@@ -205,7 +206,7 @@ function button(actionId: string, label: string, value: string): Button {
   // plain_text is never parsed for mentions or links, but entities are not decoded either, so escaping
   // would show "&amp;". Angle brackets become look-alikes instead: no `<!channel>` appears anywhere.
   const safe = label.replace(/</g, '‹').replace(/>/g, '›');
-  const text = safe.length <= SLACK_MAX_BUTTON_TEXT_CHARS ? safe : safe.slice(0, SLACK_MAX_BUTTON_TEXT_CHARS - 1) + ELLIPSIS;
+  const text = safe.length <= SLACK_MAX_BUTTON_TEXT_CHARS ? safe : withoutHalfPair(safe.slice(0, SLACK_MAX_BUTTON_TEXT_CHARS - 1)) + ELLIPSIS;
   return { type: 'button', action_id: actionId, text: { type: 'plain_text', text, emoji: true }, value };
 }
 
@@ -229,6 +230,11 @@ function packLines(lines: readonly string[], max: number): string[] {
   }
   if (current) texts.push(current);
   return texts;
+}
+
+/** Drops a trailing high surrogate left by a cut, so an emoji or astral character is never split in half. */
+function withoutHalfPair(text: string): string {
+  return /[\uD800-\uDBFF]$/.test(text) ? text.slice(0, -1) : text;
 }
 
 /** Drops a trailing partial `&amp;`/`&lt;`/`&gt;` entity left by a cut. */
