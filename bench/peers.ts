@@ -1,0 +1,150 @@
+/**
+ * The engines compared by the benchmark, behind one interface: build an index over the facts, then
+ * answer a question with the id of one fact or decline with null. The peers are what a user would pick
+ * instead of the project's engine, configured as their documentation suggests.
+ */
+import { Document } from 'flexsearch';
+import Fuse from 'fuse.js';
+import MiniSearch from 'minisearch';
+import { createEngine } from '../src/engine/engine.js';
+import type { Fact } from '../src/knowledge/schema.js';
+import { knowledgeBaseOf } from './corpus.js';
+
+export const ENGINE_NAMES = ['haidian-bot', 'fuse.js', 'minisearch', 'flexsearch'] as const;
+export type EngineName = (typeof ENGINE_NAMES)[number];
+
+export interface Peer {
+  readonly name: EngineName;
+  /** Builds the index over the facts; call once. */
+  build(facts: readonly Fact[]): void;
+  /** The id of the fact that answers the question, or null when the engine declines. */
+  query(question: string): string | null;
+}
+
+/**
+ * MiniSearch's BM25 score is unbounded and grows with the number of query words that match, so
+ * "no result" almost never happens (every question shares "what", "is", "the" with some fact). This
+ * is the single score below which the adapter declines. It was calibrated once by
+ * `npx tsx bench/calibrate.ts` (1,000 facts, a seed the benchmark does not use, best
+ * answered-right-or-declined rate over in-scope and out-of-scope questions) and is used at every size.
+ */
+export const MINISEARCH_MIN_SCORE = 206;
+
+/** The text of a fact as the peers index it: aliases count as keywords, as a user indexing their data would add them. */
+interface PeerDoc {
+  [key: string]: string | string[];
+  id: string;
+  questions: string[];
+  keywords: string[];
+  answer: string;
+}
+
+const toDoc = (fact: Fact): PeerDoc => ({
+  id: fact.id,
+  questions: [...fact.questions.en],
+  keywords: [...fact.keywords, ...fact.aliases],
+  answer: fact.answer.en,
+});
+
+/** The project's engine, with the Haidian generic words switched off (they mean nothing in a synthetic city). */
+export function createHaidianPeer(): Peer {
+  let engine: ReturnType<typeof createEngine> | undefined;
+  return {
+    name: 'haidian-bot',
+    build(facts) {
+      engine = createEngine(knowledgeBaseOf(facts), { genericTerms: [] });
+    },
+    query(question) {
+      if (!engine) throw new Error('haidian-bot: build() first');
+      const reply = engine.ask(question);
+      return reply.kind === 'answer' ? (reply.factId ?? null) : null;
+    },
+  };
+}
+
+/** Plain Fuse.js as its docs suggest for fuzzy search over several keys; it declines when nothing passes its threshold. */
+export function createFusePeer(): Peer {
+  let fuse: Fuse<PeerDoc> | undefined;
+  return {
+    name: 'fuse.js',
+    build(facts) {
+      fuse = new Fuse(facts.map(toDoc), {
+        keys: ['questions', 'keywords', 'answer'],
+        threshold: 0.4,
+        ignoreLocation: true,
+        includeScore: true,
+      });
+    },
+    query(question) {
+      if (!fuse) throw new Error('fuse.js: build() first');
+      return fuse.search(question, { limit: 1 })[0]?.item.id ?? null;
+    },
+  };
+}
+
+/** MiniSearch with fuzzy and prefix search and field boosts; it declines below {@link MINISEARCH_MIN_SCORE}. */
+export function createMiniSearchPeer(
+  minScore = MINISEARCH_MIN_SCORE,
+): Peer & { topScore(question: string): { id: string; score: number } | null } {
+  let index: MiniSearch<PeerDoc> | undefined;
+  const top = (question: string): { id: string; score: number } | null => {
+    if (!index) throw new Error('minisearch: build() first');
+    const best = index.search(question)[0];
+    return best ? { id: String(best.id), score: best.score } : null;
+  };
+  return {
+    name: 'minisearch',
+    build(facts) {
+      index = new MiniSearch<PeerDoc>({
+        fields: ['questions', 'keywords', 'answer'],
+        extractField: (doc, field) => {
+          const value = doc[field];
+          return Array.isArray(value) ? value.join(' ') : (value ?? '');
+        },
+        searchOptions: {
+          fuzzy: 0.2,
+          prefix: true,
+          boost: { questions: 2, keywords: 1.5, answer: 1 },
+        },
+      });
+      index.addAll(facts.map(toDoc));
+    },
+    query(question) {
+      const best = top(question);
+      return best && best.score >= minScore ? best.id : null;
+    },
+    topScore: top,
+  };
+}
+
+/**
+ * FlexSearch's Document index with forward tokenisation (partial words match) and `suggest`, so a
+ * question matches even when some of its words are in no fact; without `suggest` every query word
+ * must match and most rewordings return nothing. It gives no score: it declines only on no result.
+ */
+export function createFlexSearchPeer(): Peer {
+  let index: Document<PeerDoc> | undefined;
+  return {
+    name: 'flexsearch',
+    build(facts) {
+      index = new Document<PeerDoc>({
+        document: { id: 'id', index: ['questions', 'keywords', 'answer'] },
+        tokenize: 'forward',
+      });
+      for (const fact of facts) index.add(toDoc(fact));
+    },
+    query(question) {
+      if (!index) throw new Error('flexsearch: build() first');
+      const results = index.search(question, { limit: 1, suggest: true, merge: true });
+      const first = results[0];
+      return first ? String(first.id) : null;
+    },
+  };
+}
+
+export const PEER_FACTORIES: Readonly<Record<EngineName, () => Peer>> = {
+  'haidian-bot': createHaidianPeer,
+  'fuse.js': createFusePeer,
+  minisearch: () => createMiniSearchPeer(),
+  flexsearch: createFlexSearchPeer,
+};
