@@ -1,0 +1,135 @@
+import { describe, expect, it } from 'vitest';
+import { FactSchema } from '../../src/knowledge/schema.js';
+import {
+  CATEGORIES,
+  defaultQueryCounts,
+  generateCorpus,
+  generateQueries,
+} from '../../bench/corpus.js';
+import { measureSize, scoreAnswers, stratify, type EngineResult } from '../../bench/measure.js';
+import { ENGINE_NAMES } from '../../bench/peers.js';
+
+describe('benchmark corpus', () => {
+  const corpus = generateCorpus(100);
+  const queries = generateQueries(corpus, defaultQueryCounts(100));
+
+  it('generates the asked number of facts, each valid for the fact schema, with unique ids', () => {
+    expect(corpus.facts).toHaveLength(100);
+    for (const fact of corpus.facts) expect(() => FactSchema.parse(fact)).not.toThrow();
+    expect(new Set(corpus.facts.map((f) => f.id)).size).toBe(100);
+    for (const fact of corpus.facts) {
+      expect(fact.questions.en.length).toBeGreaterThanOrEqual(4);
+      for (const source of fact.sources) expect(corpus.kb.sources.has(source)).toBe(true);
+      expect(corpus.kb.topics.some((t) => t.id === fact.topic)).toBe(true);
+    }
+  });
+
+  it('is deterministic for a size and seed', () => {
+    const again = generateCorpus(100);
+    expect(again.facts).toEqual(corpus.facts);
+    expect(generateQueries(again, defaultQueryCounts(100))).toEqual(queries);
+  });
+
+  it('gives every in-scope query an existing fact and every out-of-scope query none, 20 % of them', () => {
+    const ids = new Set(corpus.facts.map((f) => f.id));
+    for (const q of queries) {
+      if (q.category === 'oos') expect(q.expected).toBeNull();
+      else expect(ids.has(q.expected ?? '')).toBe(true);
+    }
+    expect(queries.filter((q) => q.category === 'oos')).toHaveLength(20);
+    for (const category of CATEGORIES)
+      expect(queries.filter((q) => q.category === category)).toHaveLength(20);
+  });
+
+  it('words paraphrase, typo and unseen queries differently from the example questions of their fact', () => {
+    const norm = (s: string): string =>
+      s
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, ' ')
+        .trim();
+    for (const q of queries.filter((x) => x.category !== 'exact' && x.category !== 'oos')) {
+      const fact = corpus.facts.find((f) => f.id === q.expected);
+      expect(fact?.questions.en.map(norm)).not.toContain(norm(q.text));
+    }
+  });
+
+  it('samples queries with the categories represented equally', () => {
+    const sample = stratify(queries, 10);
+    for (const category of CATEGORIES)
+      expect(sample.filter((q) => q.category === category)).toHaveLength(2);
+  });
+
+  it('scores answers per category', () => {
+    const score = scoreAnswers(
+      [
+        { text: 'a', category: 'exact', expected: 'x' },
+        { text: 'b', category: 'typo', expected: 'y' },
+        { text: 'c', category: 'oos', expected: null },
+      ],
+      ['x', null, null],
+    );
+    expect(score.accuracy).toEqual({
+      exact: 1,
+      paraphrase: null,
+      typo: 0,
+      unseen: null,
+      in_scope: 0.5,
+    });
+    expect(score.oos_declined).toBe(1);
+  });
+});
+
+describe('benchmark run (100 facts, every engine, a few queries)', () => {
+  const report = measureSize({ facts: 100, total: 25, smoke: true, engines: [...ENGINE_NAMES] });
+
+  it('reports one row per engine in the published shape', () => {
+    expect(report.results.map((r) => r.engine)).toEqual([...ENGINE_NAMES]);
+    for (const row of report.results) {
+      expect(Object.keys(row).sort()).toEqual(
+        [
+          'accuracy',
+          'build_ms',
+          'engine',
+          'facts',
+          'heap_mb',
+          'oos_declined',
+          'p50_us',
+          'p99_us',
+          'queries',
+          'rss_mb',
+        ].sort(),
+      );
+      expect(Object.keys(row.accuracy).sort()).toEqual([
+        'exact',
+        'in_scope',
+        'paraphrase',
+        'typo',
+        'unseen',
+      ]);
+      expect(row.facts).toBe(100);
+      expect(row.queries).toBeGreaterThanOrEqual(5);
+      for (const key of ['build_ms', 'p50_us', 'p99_us', 'rss_mb', 'heap_mb'] as const)
+        expect(row[key]).toBeGreaterThanOrEqual(0);
+      expect(row.p99_us).toBeGreaterThanOrEqual(row.p50_us);
+    }
+  });
+
+  it('keeps every fraction within 0..1', () => {
+    const fractions = (row: EngineResult): (number | null)[] => {
+      const { exact, paraphrase, typo, unseen, in_scope } = row.accuracy;
+      return [exact, paraphrase, typo, unseen, in_scope, row.oos_declined];
+    };
+    for (const row of report.results) {
+      for (const value of fractions(row)) {
+        expect(value).not.toBeNull();
+        expect(value).toBeGreaterThanOrEqual(0);
+        expect(value).toBeLessThanOrEqual(1);
+      }
+    }
+  });
+
+  it('answers exact example questions with the project engine', () => {
+    const ours = report.results.find((r) => r.engine === 'haidian-bot');
+    expect(ours?.accuracy.exact).toBeGreaterThan(0.5);
+  });
+});
