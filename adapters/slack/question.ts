@@ -1,3 +1,5 @@
+import { QUESTION_MAX_CHARS } from '../../src/engine/defaults.js';
+
 /**
  * Turns Slack message text into the question the engine sees: drops the bot's own mention, unwraps
  * Slack markup to what a reader sees, and decodes the three entities Slack escapes.
@@ -10,7 +12,18 @@ export function toQuestion(text: string | undefined, botUserId?: string): string
     ? question.replace(new RegExp(`<@${escapeRegExp(botUserId)}(?:\\|[^>]*)?>`, 'g'), ' ')
     : question.replace(/^\s*<@[A-Z0-9]+(?:\|[^>]*)?>/, ' ');
   question = question.replace(/<([^<>]*)>/g, (_whole, inner: string) => unwrapMarkup(inner));
-  return decodeEntities(question).replace(/\s+/g, ' ').trim();
+  return clip(decodeEntities(question).replace(/\s+/g, ' ').trim(), QUESTION_MAX_CHARS);
+}
+
+/**
+ * A Slack message can hold 40,000 characters; the engine reads the first QUESTION_MAX_CHARS. Cutting
+ * here gives the same answer and keeps every later step (the unanswered log's scrubbing and storage,
+ * logs at debug) as cheap as for a real question. Never halves a surrogate pair.
+ */
+function clip(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const cut = text.slice(0, max);
+  return /[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut;
 }
 
 /** `<@U1|ann>` → `@ann`, `<#C1|general>` → `#general`, `<https://x|label>` → `label`, `<!here>` → `@here`. */
