@@ -47,6 +47,10 @@ import type { KnowledgeBase } from '../../src/knowledge/schema.js';
 import { scrubPersonalData } from '../../src/unanswered.js';
 
 export const SLACK_BOT_USER_ID = 'UBOT0001';
+/** The longest text a Slack message can carry (https://docs.slack.dev/reference/methods/chat.postMessage). */
+export const SLACK_MAX_MESSAGE_CHARS = 40_000;
+/** The longest Discord message (Nitro users; 2,000 for others). Slash command options are capped at 500 by the command definition. */
+export const DISCORD_MAX_MESSAGE_CHARS = 4_000;
 export const DISCORD_BOT_USER_ID = '1100000000000000001';
 
 /** Discord's limits not exported by the formatter (https://discord.com/developers/docs/components/reference). */
@@ -212,7 +216,7 @@ export interface Violation {
 /** Stage timings of one case, in ms. */
 export interface CaseTimings {
   normalize: number;
-  /** The unanswered log's scrubbing of the question (the whole message, as the hosted process logs it). */
+  /** The unanswered log's scrubbing of the questions the Slack and Discord adapters pass to the bot. */
   scrub: number;
   ask: number;
   slack: number;
@@ -431,23 +435,33 @@ export function createHostileChecker(engine: Engine, allowedUrls: ReadonlySet<st
       };
       guard(findings, 'normalize', () => checkNormalized(input, normalizeText(input), findings));
       lap('normalize');
+      // Each platform caps what a user can send; the adapters pass the bot what they extract from that.
+      let slackQuestion = '';
+      let discordQuestion = '';
+      guard(findings, 'question extraction', () => {
+        slackQuestion = toQuestion(input.slice(0, SLACK_MAX_MESSAGE_CHARS), SLACK_BOT_USER_ID);
+        discordQuestion = stripMention(input.slice(0, DISCORD_MAX_MESSAGE_CHARS), DISCORD_BOT_USER_ID);
+      });
       if (options.scrub ?? true) {
         guard(findings, 'scrubPersonalData', () => {
-          const scrubbed = scrubPersonalData(input);
-          findings.check(typeof scrubbed === 'string', 'scrub returns a string', () => typeof scrubbed);
+          for (const question of [slackQuestion, discordQuestion]) {
+            const scrubbed = scrubPersonalData(question);
+            findings.check(typeof scrubbed === 'string', 'scrub returns a string', () => typeof scrubbed);
+          }
         });
       }
       lap('scrub');
+      // The engine itself gets the whole message: the terminal and the CLI have no length limit.
       guard(findings, 'engine.ask', () => checkReply(input, engine.ask(input), allowedUrls, findings));
       lap('ask');
       guard(findings, 'slack path', () => {
-        const reply = engine.ask(toQuestion(input, SLACK_BOT_USER_ID));
+        const reply = engine.ask(slackQuestion);
         checkReply(input, reply, allowedUrls, findings);
         checkSlackMessage(formatSlackReply(reply, { shareButton: true }), allowedUrls, findings, true);
       });
       lap('slack');
       guard(findings, 'discord path', () => {
-        const reply = engine.ask(stripMention(input, DISCORD_BOT_USER_ID));
+        const reply = engine.ask(discordQuestion);
         checkReply(input, reply, allowedUrls, findings);
         checkDiscordMessage(formatDiscordReply(reply), discordAllowed, findings, true);
       });
