@@ -26,7 +26,7 @@ export function createCompleter(facts: readonly Fact[], index: FactIndex): (part
     if (normalized === '') return opening(zh ? 'zh' : 'en').slice(0, limit);
     const tokens = tokenizeNormalized(normalized);
     const endsInWord = /[\p{L}\p{N}]$/u.test(partial);
-    const candidates = index.search(tokens, COMPLETION_CANDIDATE_FACTS, endsInWord);
+    const candidates = index.search(tokens, COMPLETION_CANDIDATE_FACTS, { prefixLast: endsInWord });
     const pool: Completion[] = [];
     for (const candidate of candidates) {
       const fact = facts[candidate.doc] as Fact;

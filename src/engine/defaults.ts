@@ -18,6 +18,15 @@ export const HAN_UNIGRAM_WEIGHT = 0.3;
 /** Words that every fact is about (Haidian, Beijing, district) must not carry a match on their own. */
 export const GENERIC_TERM_WEIGHT = 0.15;
 
+/** Question words (where, when, who) break ties between facts about the same thing but never decide. */
+export const QUESTION_WORD_WEIGHT = 0.3;
+
+/**
+ * An unknown word written like a name (capitalised mid-sentence: "Quarrywood", "Hangzhou") is strong
+ * evidence that the question is about something the fact base does not know: it weighs this much more.
+ */
+export const PROPER_NOUN_UNKNOWN_FACTOR = 2;
+
 /** A query word unknown to the fact base weighs this fraction of the rarest known word: it is evidence the question is about something else. */
 export const UNKNOWN_TERM_WEIGHT_RATIO = 0.75;
 
@@ -44,9 +53,17 @@ export const CANDIDATE_TERM_MAX_DF_RATIO = 0.2;
 /** After two terms have produced candidates, skip terms with longer posting lists than this. */
 export const CANDIDATE_TERM_MAX_POSTINGS = 1000;
 export const CANDIDATE_TERM_MAX_POSTINGS_RATIO = 0.02;
+/** Common words too long to walk are looked up in this many best documents so far (bounds the cost of a vague question). */
+export const SKIPPED_TERM_RESCAN_POOL = 60;
 
 /** When a question names no year, a newer figure of the same series wins if it scores within this ratio of the best. */
 export const SERIES_LATEST_SCORE_RATIO = 0.85;
+
+/**
+ * When part of the question matched nothing and the runner-up matched the very same words, scoring
+ * within this ratio of the best, the question is ambiguous and the engine offers both instead.
+ */
+export const AMBIGUOUS_SCORE_RATIO = 0.9;
 
 /** Suggestions offered with an abstention or help. */
 export const SUGGESTIONS_MAX = 3;

@@ -1,5 +1,6 @@
 import type { Fact, KnowledgeBase } from '../knowledge/schema.js';
 import {
+  AMBIGUOUS_SCORE_RATIO,
   ANSWER_THRESHOLD,
   CANDIDATES_MAX,
   QUESTION_MAX_CHARS,
@@ -11,7 +12,7 @@ import { FactIndex, type Candidate } from './fact-index.js';
 import { joinList, MESSAGES } from './messages.js';
 import { hasHan, normalizeText } from './normalize.js';
 import { detectIntent, smalltalkText } from './smalltalk.js';
-import { extractYears, tokenizeNormalized } from './tokenize.js';
+import { extractYears, tokenize, tokenizeNormalized } from './tokenize.js';
 import type { AskOptions, Completion, Engine, Language, Reply, SourceRef, Suggestion, TopicSummary } from './types.js';
 import { createCompleter } from './complete.js';
 
@@ -57,9 +58,17 @@ export function createEngine(kb: KnowledgeBase, options: EngineOptions = {}): En
   );
   const byId = new Map(facts.map((fact, i) => [fact.id, i]));
   const series = groupSeries(facts);
-  const haystacks = facts.map((fact) =>
-    ` ${normalizeText([fact.answer.en, fact.answer.zh ?? '', ...fact.keywords, ...fact.aliases, ...fact.questions.en, ...fact.questions.zh].join(' '))} `,
-  );
+  // Everything a fact says, normalised: built on demand for the few facts a guard has to check.
+  const haystacks: (string | undefined)[] = [];
+  const haystackOf = (doc: number): string => {
+    let text = haystacks[doc];
+    if (text === undefined) {
+      const fact = facts[doc] as Fact;
+      text = ` ${normalizeText([fact.answer.en, fact.answer.zh ?? '', ...fact.keywords, ...fact.aliases, ...fact.questions.en, ...fact.questions.zh].join(' '))} `;
+      haystacks[doc] = text;
+    }
+    return text;
+  };
   const namesOf = (entities: KnowledgeBase['foreignEntities']): ForeignName[] =>
     entities.flatMap((entity) =>
       entity.names.map((name) => ({ name: normalizeText(name), display: entity.names[0] as string, pattern: namePattern(normalizeText(name)) })),
@@ -143,7 +152,7 @@ export function createEngine(kb: KnowledgeBase, options: EngineOptions = {}): En
   });
 
   const findNames = (names: readonly ForeignName[], normalized: string): ForeignName[] => names.filter((entity) => entity.pattern.test(normalized));
-  const mentions = (doc: number, name: ForeignName): boolean => name.pattern.test(haystacks[doc] as string);
+  const mentions = (doc: number, name: ForeignName): boolean => name.pattern.test(haystackOf(doc));
 
   const ask = (question: string, askOptions: AskOptions = {}): Reply => {
     const raw = question.slice(0, QUESTION_MAX_CHARS);
@@ -157,13 +166,40 @@ export function createEngine(kb: KnowledgeBase, options: EngineOptions = {}): En
     }
     // A named other place or organisation is never evidence for a Haidian fact: its words match nothing.
     const foreign = findNames(foreignNames, withoutShields(intent.rest));
-    const unmatchable = foreign.length > 0 ? new Set(foreign.flatMap((f) => tokenizeNormalized(f.name).map((t) => t.term))) : undefined;
-    const candidates = index.search(tokenizeNormalized(intent.rest), CANDIDATES_MAX, false, unmatchable);
+    const tokens = tokenizeNormalized(intent.rest);
+    const names = nameTerms(raw);
+    let candidates: Candidate[];
+    if (foreign.length === 0) candidates = index.search(tokens, CANDIDATES_MAX, { names });
+    else {
+      // Another place's name never counts as evidence… unless the best fact itself is about that place
+      // and matches the rest of the question too ("Is Haidian bigger than Chaoyang?" → the area-rank fact).
+      const foreignTerms = new Set(foreign.flatMap((f) => tokenizeNormalized(f.name).map((t) => t.term)));
+      const open = index.search(tokens, CANDIDATES_MAX, { names });
+      const best = open[0];
+      const aboutIt =
+        best !== undefined &&
+        best.score >= threshold &&
+        foreign.every((name) => mentions(best.doc, name)) &&
+        index.scoreDocument(best.doc, tokens.filter((t) => !foreignTerms.has(t.term))).specific;
+      candidates = aboutIt ? open : index.search(tokens, CANDIDATES_MAX, { unmatchable: foreignTerms, names });
+    }
     const top = candidates[0];
     // Generic words alone ("Haidian", "海淀") answer only a question made of nothing else ("What is Haidian?"),
     // never one that also asks about something unknown ("weather in Haidian today").
     if (!top || top.score < threshold || !(top.specific || top.complete)) {
       return noMatch(language, MESSAGES.noMatch[language], candidates, top?.score ?? 0);
+    }
+    // Ambiguous: part of the question matched nothing, and the best facts match exactly the same words
+    // ("Who designed X?" matches every fact about X by the name alone). Offer them instead of guessing.
+    const runnerUp = candidates[1];
+    if (
+      !top.complete &&
+      runnerUp !== undefined &&
+      runnerUp.matched === top.matched &&
+      runnerUp.score >= top.score * AMBIGUOUS_SCORE_RATIO &&
+      !sameSeries(facts[top.doc] as Fact, facts[runnerUp.doc] as Fact)
+    ) {
+      return noMatch(language, MESSAGES.noMatch[language], candidates, top.score);
     }
 
     let chosen = top;
@@ -195,7 +231,7 @@ export function createEngine(kb: KnowledgeBase, options: EngineOptions = {}): En
         }
       }
     } else if (years.length > 0 && topFact.year !== undefined && !years.includes(topFact.year)) {
-      const mentioned = years.some((year) => haystacks[top.doc]?.includes(String(year)));
+      const mentioned = years.some((year) => haystackOf(top.doc).includes(String(year)));
       if (!mentioned) {
         const body = MESSAGES.missingYear[language](joinList(years.map(String), language), String(topFact.year));
         return noMatch(language, body, [], top.score, [topFact]);
@@ -219,6 +255,20 @@ export function createEngine(kb: KnowledgeBase, options: EngineOptions = {}): En
   const complete = (partial: string, limit: number): Completion[] => completer(partial.slice(0, QUESTION_MAX_CHARS), limit);
 
   return { ask, answerFact, complete, help, factCount: facts.length };
+}
+
+const sameSeries = (a: Fact, b: Fact): boolean => a.series !== undefined && a.series === b.series;
+
+/**
+ * Words written like names: capitalised, not at the start of a sentence ("opening hours of Quarrywood
+ * Police Station"), as the index's terms. An unknown one weighs more than an unknown common word.
+ */
+function nameTerms(raw: string): ReadonlySet<string> {
+  const out = new Set<string>();
+  for (const match of raw.matchAll(/(?<![.!?:]\s*|^\s*|[\p{L}\p{N}'’])\p{Lu}[\p{L}'’]{2,}/gu)) {
+    for (const token of tokenize(match[0])) out.add(token.term);
+  }
+  return out;
 }
 
 /** Series id → indexes of its facts, oldest year first. */

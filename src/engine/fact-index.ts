@@ -8,6 +8,9 @@ import {
   FIELD_WEIGHT_QUESTION,
   GENERIC_TERM_WEIGHT,
   HAN_UNIGRAM_WEIGHT,
+  PROPER_NOUN_UNKNOWN_FACTOR,
+  QUESTION_WORD_WEIGHT,
+  SKIPPED_TERM_RESCAN_POOL,
   SCORE_BEST_QUESTION_WEIGHT,
   SCORE_COVERAGE_WEIGHT,
   TYPO_MIN_LENGTH,
@@ -41,6 +44,8 @@ export interface Candidate {
   readonly specific: boolean;
   /** True when every query term matched the document (nothing in the question is foreign to it). */
   readonly complete: boolean;
+  /** Which query terms matched, as a bit set over their positions (the first 31 terms). */
+  readonly matched: number;
 }
 
 interface TermMatch {
@@ -53,6 +58,15 @@ interface QueryTerm {
   readonly weight: number;
   readonly matches: readonly TermMatch[];
   readonly specific: boolean;
+}
+
+export interface SearchOptions {
+  /** Treat the last word as a prefix (autocomplete). */
+  readonly prefixLast?: boolean;
+  /** Terms that must match nothing (names of other places). */
+  readonly unmatchable?: ReadonlySet<string>;
+  /** Terms written like names (capitalised mid-sentence): unknown ones weigh more, as an unknown name is strong evidence of another subject. */
+  readonly names?: ReadonlySet<string>;
 }
 
 export interface FactIndexOptions {
@@ -91,17 +105,25 @@ export class FactIndex {
   private readonly questionTermStart: Int32Array;
   private readonly questionTermIds: Int32Array;
   private readonly questionNorm: Float64Array;
+  /** Deletion variant → indexes into `formText`/`formTerm`: the vocabulary's stems and the surface words they came from. */
   private readonly deletionMap = new Map<string, number[]>();
+  private readonly formText: string[] = [];
+  private readonly formTerm: number[] = [];
+  private readonly formIndex = new Map<string, number>();
   /** Example questions by their term set, so a question asked word for word always reaches its fact. */
   private readonly questionKeys = new Map<string, number[]>();
   private readonly sortedWords: string[];
   private readonly unknownWeight: number;
   private readonly accumulator: Float64Array;
+  private readonly touched: Int32Array;
 
   constructor(docs: readonly IndexDocument[], options: FactIndexOptions = {}) {
     this.size = docs.length;
     const generic = new Set(options.genericTerms?.flatMap((name) => tokenize(name).map((t) => t.term)) ?? []);
 
+    // Keywords, aliases and answers repeat across facts: tokenise each distinct string once.
+    const tokenCache = new Map<string, readonly Token[]>();
+    const surfaces = new Map<string, number>();
     const docTerms: Map<number, number>[] = [];
     const questionTerms: number[][] = [];
     const docQuestionStart = new Int32Array(docs.length + 1);
@@ -109,8 +131,14 @@ export class FactIndex {
       const fields = new Map<number, number>();
       const add = (text: string, weight: number): number[] => {
         const ids: number[] = [];
-        for (const token of tokenize(text)) {
+        let tokens = tokenCache.get(text);
+        if (!tokens) {
+          tokens = tokenize(text);
+          tokenCache.set(text, tokens);
+        }
+        for (const token of tokens) {
           const id = this.intern(token, generic);
+          if (token.surface !== undefined) surfaces.set(token.surface, id);
           ids.push(id);
           if ((fields.get(id) ?? 0) < weight) fields.set(id, weight);
         }
@@ -192,24 +220,36 @@ export class FactIndex {
     this.questionTermStart[questionTerms.length] = q;
 
     // SymSpell-style deletion neighbourhood: typo lookup costs a few map reads, whatever the vocabulary size.
+    // Stems and the surface words they came from are both typo targets: "classew" is one edit from
+    // "classes" but two from its stem "class".
     const words: string[] = [];
+    const addForm = (text: string, id: number): void => {
+      if (this.formIndex.has(text)) return;
+      const form = this.formText.length;
+      this.formText.push(text);
+      this.formTerm.push(id);
+      this.formIndex.set(text, form);
+      if (!isTypoEligible(text)) return;
+      for (const variant of deletions(text, maxEditsFor(text.length))) {
+        const list = this.deletionMap.get(variant);
+        if (list) list.push(form);
+        else this.deletionMap.set(variant, [form]);
+      }
+    };
     for (const [term, id] of this.termIds) {
       if (this.termKinds[id] !== TermKind.Word) continue;
       words.push(term);
-      if (!isTypoEligible(term)) continue;
-      for (const variant of deletions(term, maxEditsFor(term.length))) {
-        const list = this.deletionMap.get(variant);
-        if (list) list.push(id);
-        else this.deletionMap.set(variant, [id]);
-      }
+      addForm(term, id);
     }
+    for (const [surface, id] of surfaces) addForm(surface, id);
     this.sortedWords = words.sort();
     this.accumulator = new Float64Array(docs.length);
+    this.touched = new Int32Array(docs.length);
   }
 
   /** The best documents for a query, best first, each with a score in 0..1. */
-  search(tokens: readonly Token[], limit: number, prefixLast = false, unmatchable?: ReadonlySet<string>): Candidate[] {
-    const query = this.prepare(tokens, prefixLast, unmatchable);
+  search(tokens: readonly Token[], limit: number, options: SearchOptions = {}): Candidate[] {
+    const query = this.prepare(tokens, options);
     const total = query.reduce((sum, term) => sum + term.weight, 0);
     if (total === 0) return [];
     const docs = this.candidates(query, limit);
@@ -222,9 +262,9 @@ export class FactIndex {
 
   /** Scores one document against a query, for callers that already know which fact they want. */
   scoreDocument(doc: number, tokens: readonly Token[]): Candidate {
-    const query = this.prepare(tokens, false);
+    const query = this.prepare(tokens, {});
     const total = query.reduce((sum, term) => sum + term.weight, 0);
-    if (total === 0) return { doc, score: 0, coverage: 0, bestQuestion: 0, question: 0, specific: false, complete: false };
+    if (total === 0) return { doc, score: 0, coverage: 0, bestQuestion: 0, question: 0, specific: false, complete: false, matched: 0 };
     return this.rescore(doc, query, total);
   }
 
@@ -251,27 +291,33 @@ export class FactIndex {
 
   private kindFactor(term: number): number {
     if (this.termGeneric[term]) return GENERIC_TERM_WEIGHT;
-    return this.termKinds[term] === TermKind.HanUnigram ? HAN_UNIGRAM_WEIGHT : 1;
+    const kind = this.termKinds[term];
+    if (kind === TermKind.QuestionWord) return QUESTION_WORD_WEIGHT;
+    return kind === TermKind.HanUnigram ? HAN_UNIGRAM_WEIGHT : 1;
   }
 
   /** Query terms with their vocabulary matches; `unmatchable` terms (names of other places) count as unknown. */
-  private prepare(tokens: readonly Token[], prefixLast: boolean, unmatchable?: ReadonlySet<string>): QueryTerm[] {
+  private prepare(tokens: readonly Token[], options: SearchOptions): QueryTerm[] {
     const seen = new Set<string>();
     const query: QueryTerm[] = [];
     tokens.forEach((token, position) => {
       if (seen.has(token.term)) return;
       seen.add(token.term);
       const isLast = position === tokens.length - 1;
-      const matches = unmatchable?.has(token.term) ? [] : this.lookup(token, prefixLast && isLast);
+      const matches = options.unmatchable?.has(token.term) ? [] : this.lookup(token, Boolean(options.prefixLast) && isLast);
       if (matches.length === 0) {
-        query.push({ weight: this.unknownWeight * unknownKindFactor(token.kind), matches, specific: false });
+        // A question word the fact base never uses, or a misspelt one ("wher", "hwere"), says nothing either way.
+        if (token.kind === TermKind.QuestionWord || looksLikeQuestionWord(token)) return;
+        const emphasis = options.names?.has(token.term) ? PROPER_NOUN_UNKNOWN_FACTOR : 1;
+        query.push({ weight: this.unknownWeight * unknownKindFactor(token.kind) * emphasis, matches, specific: false });
         return;
       }
       let weight = 0;
       let specific = false;
       for (const match of matches) {
         weight = Math.max(weight, this.termWeight[match.term] as number);
-        specific ||= !this.termGeneric[match.term] && this.termKinds[match.term] !== TermKind.HanUnigram;
+        const kind = this.termKinds[match.term];
+        specific ||= !this.termGeneric[match.term] && kind !== TermKind.HanUnigram && kind !== TermKind.QuestionWord;
       }
       query.push({ weight, matches, specific });
     });
@@ -283,7 +329,7 @@ export class FactIndex {
     const matches: TermMatch[] = exact === undefined ? [] : [{ term: exact, edit: 1 }];
     if (prefix && token.kind === TermKind.Word) return matches.concat(this.prefixMatches(token.term, exact));
     if (exact !== undefined || token.kind !== TermKind.Word) return matches;
-    const typos = isTypoEligible(token.term) ? this.typoMatches(token.term) : [];
+    const typos = this.typoMatches(token.term, token.surface);
     return typos.length > 0 ? typos : this.synonymMatches(token.term);
   }
 
@@ -314,67 +360,90 @@ export class FactIndex {
     return out;
   }
 
-  private typoMatches(word: string): TermMatch[] {
-    const maxEdits = maxEditsFor(word.length);
-    const candidates = new Set<number>(this.deletionMap.get(word));
-    for (const variant of deletions(word, maxEdits)) {
-      const direct = this.termIds.get(variant);
-      if (direct !== undefined && this.termKinds[direct] === TermKind.Word) candidates.add(direct);
-      for (const id of this.deletionMap.get(variant) ?? []) candidates.add(id);
-    }
-    let best = maxEdits + 1;
+  /** Vocabulary terms within the edit budget of the word (or of its unstemmed surface), nearest first. */
+  private typoMatches(word: string, surface: string | undefined): TermMatch[] {
+    let best = Number.POSITIVE_INFINITY;
     let found: number[] = [];
-    for (const id of candidates) {
-      const term = this.termOf(id);
-      const distance = osaDistance(word, term, Math.min(maxEdits, maxEditsFor(term.length)));
-      if (distance < best) {
-        best = distance;
-        found = [id];
-      } else if (distance === best) found.push(id);
+    for (const text of surface === undefined ? [word] : [word, surface]) {
+      if (!isTypoEligible(text)) continue;
+      const maxEdits = maxEditsFor(text.length);
+      const forms = new Set<number>(this.deletionMap.get(text));
+      for (const variant of deletions(text, maxEdits)) {
+        const direct = this.formIndex.get(variant);
+        if (direct !== undefined) forms.add(direct);
+        for (const form of this.deletionMap.get(variant) ?? []) forms.add(form);
+      }
+      for (const form of forms) {
+        const target = this.formText[form] as string;
+        const limit = Math.min(maxEdits, maxEditsFor(target.length));
+        const distance = osaDistance(text, target, limit);
+        if (distance > limit) continue;
+        const term = this.formTerm[form] as number;
+        if (distance < best) {
+          best = distance;
+          found = [term];
+        } else if (distance === best && !found.includes(term)) found.push(term);
+      }
     }
-    if (best > maxEdits) return [];
-    const edit = best === 1 ? TYPO_ONE_EDIT_WEIGHT : TYPO_TWO_EDITS_WEIGHT;
+    if (found.length === 0) return [];
+    const edit = best <= 1 ? TYPO_ONE_EDIT_WEIGHT : TYPO_TWO_EDITS_WEIGHT;
     return found.map((term) => ({ term, edit }));
   }
 
-  private termNames: string[] | undefined;
-  private termOf(id: number): string {
-    if (!this.termNames) {
-      this.termNames = new Array<string>(this.termKinds.length);
-      for (const [term, termId] of this.termIds) this.termNames[termId] = term;
-    }
-    return this.termNames[id] as string;
-  }
-
-  /** Stage 1: walk the posting lists of the rarer query terms and keep the best `limit` documents. */
+  /**
+   * Stage 1: walk the posting lists of the rarer query terms and keep the best `limit` documents.
+   * Lists too long to walk (common words) still count: their weight is added to the documents already
+   * touched, by a lookup in each document's sorted term list, so a common word can break a tie.
+   */
   private candidates(query: readonly QueryTerm[], limit: number): number[] {
     const acc = this.accumulator;
-    const touched: number[] = [];
+    const touched = this.touched;
+    let count = 0;
     const maxDf = Math.max(1, this.size * CANDIDATE_TERM_MAX_DF_RATIO);
     const maxPostings = Math.max(CANDIDATE_TERM_MAX_POSTINGS, this.size * CANDIDATE_TERM_MAX_POSTINGS_RATIO);
-    const lists: { start: number; end: number; weight: number; edit: number }[] = [];
+    const lists: { term: number; start: number; end: number; gain: number; light: boolean }[] = [];
     for (const term of query) {
       for (const match of term.matches) {
         const start = this.postingStart[match.term] as number;
         const end = this.postingStart[match.term + 1] as number;
-        lists.push({ start, end, weight: term.weight, edit: match.edit });
+        // Question words only break ties: they are looked up in the best documents, never walked.
+        const light = this.termKinds[match.term] === TermKind.QuestionWord;
+        lists.push({ term: match.term, start, end, gain: term.weight * match.edit, light });
       }
     }
     lists.sort((a, b) => a.end - a.start - (b.end - b.start));
     let used = 0;
+    const skipped: (typeof lists)[number][] = [];
     for (const list of lists) {
       const length = list.end - list.start;
-      if (used >= 2 && (length > maxDf || length > maxPostings)) break;
+      if (list.light || (used >= 2 && (length > maxDf || length > maxPostings))) {
+        skipped.push(list);
+        continue;
+      }
       used++;
-      const gain = list.weight * list.edit;
       for (let p = list.start; p < list.end; p++) {
         const doc = this.postingDoc[p] as number;
-        if (acc[doc] === 0) touched.push(doc);
-        acc[doc] = (acc[doc] as number) + gain * (this.postingField[p] as number);
+        if (acc[doc] === 0) touched[count++] = doc;
+        acc[doc] = (acc[doc] as number) + list.gain * (this.postingField[p] as number);
       }
     }
-    const top = selectTop(touched, acc, limit);
-    for (const doc of touched) acc[doc] = 0;
+    if (skipped.length > 0 && count > limit) {
+      // Common words too long to walk still break ties among the best documents so far: look each up in
+      // the sorted term lists of a bounded pool, then keep the best `limit` of the pool.
+      const pool = selectTop(touched, count, acc, SKIPPED_TERM_RESCAN_POOL);
+      for (const list of skipped) {
+        for (const doc of pool) {
+          const at = binarySearch(this.docTermIds, this.docTermStart[doc] as number, this.docTermStart[doc + 1] as number, list.term);
+          if (at >= 0) acc[doc] = (acc[doc] as number) + list.gain * (this.docTermField[at] as number);
+        }
+      }
+      const poolIds = Int32Array.from(pool);
+      const top = selectTop(poolIds, poolIds.length, acc, limit);
+      for (let i = 0; i < count; i++) acc[touched[i] as number] = 0;
+      return top;
+    }
+    const top = selectTop(touched, count, acc, limit);
+    for (let i = 0; i < count; i++) acc[touched[i] as number] = 0;
     return top;
   }
 
@@ -385,7 +454,8 @@ export class FactIndex {
     let covered = 0;
     let specific = false;
     let complete = true;
-    for (const term of query) {
+    let matched = 0;
+    for (const [position, term] of query.entries()) {
       let best = 0;
       for (const match of term.matches) {
         const at = binarySearch(this.docTermIds, termStart, termEnd, match.term);
@@ -394,6 +464,7 @@ export class FactIndex {
       if (best > 0) {
         covered += term.weight * best;
         specific ||= term.specific;
+        if (position < 31) matched |= 1 << position;
       } else complete = false;
     }
     let bestQuestion = 0;
@@ -419,8 +490,16 @@ export class FactIndex {
     }
     const coverage = covered / total;
     const score = Math.min(1, SCORE_COVERAGE_WEIGHT * coverage + SCORE_BEST_QUESTION_WEIGHT * bestQuestion);
-    return { doc, score, coverage, bestQuestion, question, specific, complete };
+    return { doc, score, coverage, bestQuestion, question, specific, complete, matched };
   }
+}
+
+const QUESTION_WORD_SPELLINGS = ['where', 'when', 'what', 'which'];
+
+/** An unknown word of 4–7 letters within two edits of where/when/what/which is taken as a misspelt question word. */
+function looksLikeQuestionWord(token: Token): boolean {
+  if (token.kind !== TermKind.Word || token.term.length < 4 || token.term.length > 7) return false;
+  return QUESTION_WORD_SPELLINGS.some((word) => osaDistance(token.surface ?? token.term, word, 2) <= 2);
 }
 
 function unknownKindFactor(kind: TermKind): number {
@@ -444,8 +523,8 @@ function binarySearch(array: Int32Array, start: number, end: number, value: numb
 }
 
 /** The `limit` documents with the highest accumulated score, by a bounded min-heap. */
-function selectTop(docs: readonly number[], scores: Float64Array, limit: number): number[] {
-  if (docs.length <= limit) return [...docs];
+function selectTop(docs: Int32Array, count: number, scores: Float64Array, limit: number): number[] {
+  if (count <= limit) return Array.from(docs.subarray(0, count));
   const heap: number[] = [];
   const less = (a: number, b: number): boolean => (scores[a] as number) < (scores[b] as number) || (scores[a] === scores[b] && a > b);
   const siftDown = (from: number): void => {
@@ -461,7 +540,8 @@ function selectTop(docs: readonly number[], scores: Float64Array, limit: number)
       i = m;
     }
   };
-  for (const doc of docs) {
+  for (let i = 0; i < count; i++) {
+    const doc = docs[i] as number;
     if (heap.length < limit) {
       heap.push(doc);
       let i = heap.length - 1;

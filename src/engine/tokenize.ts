@@ -6,12 +6,19 @@ export const enum TermKind {
   Number = 1,
   HanBigram = 2,
   HanUnigram = 3,
+  /** where, when, who: they say what kind of answer is wanted, so they break ties but never decide. */
+  QuestionWord = 4,
 }
 
 export interface Token {
   readonly term: string;
   readonly kind: TermKind;
+  /** The word as written (lower case), when stemming changed it; typo lookup compares both. */
+  readonly surface?: string;
 }
+
+/** Question words kept as light terms: "Where is X?" and "When did X open?" ask for different facts about X. */
+const QUESTION_WORDS = new Set(['where', 'when', 'who']);
 
 /**
  * English words that say how something is asked, not what about. Dropping them keeps
@@ -21,7 +28,7 @@ const ENGLISH_STOPWORDS = new Set(
   `a an the and or but of in on at to for from by with about as into over under than then
   is are was were be been being am do does did done doing have has had having will would shall should can could may might must
   i me my mine we us our you your yours he him his she her it its they them their this that these those there here
-  what which who whom whose when where why how whats wheres whos hows
+  what which whom whose why how whats wheres whos hows
   much many any some all each every more most very so too also just only really please pls plz
   tell know say let give show find get want wanted like need explain describe
   anything something thing things bit lot
@@ -47,6 +54,9 @@ export function stemWord(word: string): string {
   if (word.endsWith('ies') && word.length > 4) return `${word.slice(0, -3)}y`;
   if (word.endsWith('sses')) return word.slice(0, -2);
   if (word.endsWith('s') && !/(ss|us|is|os)$/.test(word)) return word.slice(0, -1);
+  // Verb forms fold to the stem when enough of the word is left: opened/opening → open, founded → found.
+  if (word.endsWith('ing') && word.length >= 7) return word.slice(0, -3);
+  if (word.endsWith('ed') && word.length >= 6 && !word.endsWith('eed')) return word.slice(0, -2);
   return word;
 }
 
@@ -71,8 +81,10 @@ export function tokenizeNormalized(text: string): Token[] {
     const [, han, number, word] = match;
     if (han !== undefined) pushHan(han, tokens);
     else if (number !== undefined) tokens.push({ term: number, kind: TermKind.Number });
+    else if (word !== undefined && QUESTION_WORDS.has(word)) tokens.push({ term: word, kind: TermKind.QuestionWord });
     else if (word !== undefined && !ENGLISH_STOPWORDS.has(word)) {
-      tokens.push({ term: stemWord(word), kind: TermKind.Word });
+      const term = stemWord(word);
+      tokens.push(term === word ? { term, kind: TermKind.Word } : { term, kind: TermKind.Word, surface: word });
     }
   }
   return tokens;
