@@ -11,9 +11,10 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY adapters ./adapters
 COPY knowledge ./knowledge
-RUN npx tsc -p tsconfig.build.json --noEmit && npm run --silent knowledge:check
+RUN npm run --silent build && npm run --silent knowledge:check
 
-# --- Stage 2: production dependencies only (tsx runs the TypeScript sources), non-root.
+# --- Stage 2: production dependencies only and the compiled JavaScript (ready to answer in about
+# 0.3 s, against about 0.5 s through tsx: docs/benchmark.md), non-root.
 FROM node:20-slim
 ENV NODE_ENV=production \
     HOST=0.0.0.0 \
@@ -22,8 +23,7 @@ ENV NODE_ENV=production \
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
-COPY --from=build /app/src ./src
-COPY --from=build /app/adapters ./adapters
+COPY --from=build /app/dist ./dist
 COPY --from=build /app/knowledge ./knowledge
 # A writable place for UNANSWERED_LOG (mount a volume here to keep it across restarts).
 RUN mkdir -p /data && chown node:node /data
@@ -35,4 +35,4 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
 STOPSIGNAL SIGTERM
 # node itself is PID 1 and gets SIGTERM: `npm start` and `npx` do not forward it to the bot, which
 # would then be killed without finishing the replies in flight.
-CMD ["node", "--import", "tsx", "src/main.ts"]
+CMD ["node", "dist/src/main.js"]

@@ -3,7 +3,7 @@ import type { EngineResult, SizeReport } from './measure.js';
 
 export interface StartupReport {
   readonly runs: number;
-  /** Median wall time from spawning `node --import tsx bench/startup.ts` to its answer on stdout. */
+  /** Median wall time from spawning `node dist/bench/startup.js` (compiled, as production runs) to its answer on stdout. */
   readonly median_ms: number;
   readonly min_ms: number;
   readonly max_ms: number;
@@ -18,6 +18,8 @@ export interface StartupReport {
   readonly facts: number;
   readonly question: string;
   readonly answered: boolean;
+  /** The same through tsx (`npm start` in development), for comparison. */
+  readonly tsx_median_ms: number;
 }
 
 export interface RunMeta {
@@ -204,9 +206,10 @@ export function formatReport(
   if (startup) {
     const s = startup.stages;
     out.push(
-      `startup (node --import tsx bench/startup.ts: load knowledge/ (${startup.facts} facts), createEngine, first ask), median of ${startup.runs}: ` +
-        `${num(startup.median_ms, 0)} ms wall (min ${num(startup.min_ms, 0)}, max ${num(startup.max_ms, 0)}); in process: node+tsx ${num(s.runtime_ms, 0)}, ` +
-        `imports ${num(s.import_ms, 0)}, load ${num(s.load_ms, 0)}, createEngine ${num(s.build_ms, 0)}, ask ${num(s.ask_ms, 1)} ms` +
+      `startup (compiled, node dist/bench/startup.js, as the Dockerfile runs the bot: load knowledge/ (${startup.facts} facts), createEngine, first ask), median of ${startup.runs}: ` +
+        `${num(startup.median_ms, 0)} ms wall (min ${num(startup.min_ms, 0)}, max ${num(startup.max_ms, 0)}); in process: node ${num(s.runtime_ms, 0)}, ` +
+        `imports ${num(s.import_ms, 0)}, load ${num(s.load_ms, 0)}, createEngine ${num(s.build_ms, 0)}, ask ${num(s.ask_ms, 1)} ms; ` +
+        `through tsx (npm start in development): ${num(startup.tsx_median_ms, 0)} ms median` +
         (startup.answered ? '' : ' — WARNING: the first question was not answered'),
     );
   }

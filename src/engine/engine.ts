@@ -77,7 +77,7 @@ export function createEngine(kb: KnowledgeBase, options: EngineOptions = {}): En
   // Fact aliases that contain another place's name ("Changping Line" contains Changping) shield it:
   // inside such an alias the name is not a question about that place.
   const shields = [...new Set(facts.flatMap((fact) => fact.aliases.map((alias) => normalizeText(alias))))].filter((alias) =>
-    foreignNames.some((f) => alias !== f.name && f.pattern.test(alias)),
+    foreignNames.some((f) => alias !== f.name && alias.includes(f.name) && f.pattern.test(alias)),
   ).map(namePattern);
   const withoutShields = (normalized: string): string => shields.reduce((text, alias) => text.replace(new RegExp(alias.source, 'gu'), ' '), normalized);
   const unsupportedNames = namesOf(kb.unsupportedSubjects);
