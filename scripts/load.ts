@@ -1,0 +1,176 @@
+/**
+ * `npm run load`: a bounded load test on 127.0.0.1. For each platform it starts a fake platform
+ * (test/fakes), the bot in a process of its own (by default the real one, `src/main.ts`, as
+ * production runs it; `--bot adapter`: only the platform adapter and the engine, scripts/load/
+ * bot-process.ts), and sends questions at stepped rates, each for a fixed time. Per
+ * step: answers per second, p50/p99 from the scheduled send to the answer reaching the fake, lost and
+ * duplicated answers. It reports the highest rate held (p99 < 1 s, nothing lost or duplicated).
+ *
+ *   npm run load -- [--platform slack|discord|both] [--rates 50,100,200,400,800] [--seconds 5]
+ *                   [--drain-seconds 5] [--max-seconds 240] [--bot main|adapter] [--json]
+ *
+ * Both processes share the machine: the figures are for this machine with the load generator and
+ * the fake on the same cores. docs/reliability.md records them.
+ */
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { startFakeDiscord } from '../test/fakes/fake-discord.js';
+import { startFakeSlack } from '../test/fakes/fake-slack.js';
+import { createDiscordDriver } from './load/discord-driver.js';
+import { highestHeld, HELD_P99_MS, runSteps, startBotProcess, type StepResult } from './load/run.js';
+import { startMainProcess } from './load/main-process.js';
+import { createSlackDriver } from './load/slack-driver.js';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const DEFAULT_RATES = [50, 100, 200, 400, 800];
+/** Rates above this are refused: the generator itself cannot keep a schedule much finer than its 2 ms tick. */
+const MAX_RATE_PER_SECOND = 5_000;
+/** Questions sent before the steps, unmeasured (JIT, connections). */
+const WARMUP_QUESTIONS = 50;
+// Fake credentials for the fake platforms; nothing here reaches a real Slack or Discord.
+const SIGNING_SECRET = 'load-test-signing-secret';
+const BOT_TOKEN = 'xoxb-load-test';
+const DISCORD_TOKEN = 'load-test-discord-token';
+
+type Platform = 'slack' | 'discord';
+
+function parseOptions() {
+  const { values } = parseArgs({
+    options: {
+      platform: { type: 'string', default: 'both' },
+      rates: { type: 'string', default: DEFAULT_RATES.join(',') },
+      seconds: { type: 'string', default: '5' },
+      'drain-seconds': { type: 'string', default: '5' },
+      'max-seconds': { type: 'string', default: '240' },
+      bot: { type: 'string', default: 'main' },
+      'log-level': { type: 'string', default: 'info' },
+      json: { type: 'boolean', default: false },
+    },
+  });
+  const platforms: Platform[] = values.platform === 'both' ? ['slack', 'discord'] : [values.platform as Platform];
+  if (!platforms.every((p) => p === 'slack' || p === 'discord')) throw new Error(`--platform must be slack, discord or both (got ${values.platform})`);
+  const rates = values.rates.split(',').map((rate) => Number(rate.trim()));
+  if (rates.some((rate) => !Number.isFinite(rate) || rate <= 0 || rate > MAX_RATE_PER_SECOND)) throw new Error(`--rates must be numbers in 1..${MAX_RATE_PER_SECOND}, comma-separated`);
+  const seconds = Number(values.seconds);
+  const drainSeconds = Number(values['drain-seconds']);
+  const maxSeconds = Number(values['max-seconds']);
+  for (const [name, value] of Object.entries({ seconds, 'drain-seconds': drainSeconds, 'max-seconds': maxSeconds })) {
+    if (!Number.isFinite(value) || value <= 0 || value > 3_600) throw new Error(`--${name} must be a number of seconds in (0, 3600]`);
+  }
+  if (values.bot !== 'main' && values.bot !== 'adapter') throw new Error(`--bot must be main or adapter (got ${values.bot})`);
+  return { platforms, rates, seconds, drainSeconds, maxSeconds, bot: values.bot, logLevel: values['log-level'], json: values.json };
+}
+
+/** Real questions in both languages (answers, abstentions and small talk, as users mix them). */
+function loadQuestions(): string[] {
+  const questions: string[] = [];
+  for (const file of ['test/eval/haidian-en.jsonl', 'test/eval/haidian-zh.jsonl']) {
+    for (const line of readFileSync(path.join(ROOT, file), 'utf8').split('\n')) {
+      if (line.trim()) questions.push((JSON.parse(line) as { q: string }).q);
+    }
+  }
+  return questions;
+}
+
+async function runPlatform(platform: Platform, options: ReturnType<typeof parseOptions>, deadline: number, onStep: (step: StepResult) => void): Promise<StepResult[]> {
+  const questions = loadQuestions();
+  const knowledgeDir = path.join(ROOT, 'knowledge');
+  const common = { rates: options.rates, seconds: options.seconds, drainSeconds: options.drainSeconds, deadline, warmup: WARMUP_QUESTIONS, onStep };
+  if (platform === 'slack') {
+    const fake = await startFakeSlack();
+    const bot =
+      options.bot === 'main'
+        ? await startMainProcess({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: fake.apiUrl, LOG_LEVEL: options.logLevel })
+        : await startBotProcess({
+            platform,
+            knowledgeDir,
+            logLevel: options.logLevel,
+            slack: { mode: 'http', botToken: BOT_TOKEN, signingSecret: SIGNING_SECRET, apiUrl: fake.apiUrl, command: 'haidian' },
+          });
+    const driver = createSlackDriver({ fake, port: bot.port ?? 0, signingSecret: SIGNING_SECRET, questions });
+    try {
+      return await runSteps(driver, bot, common);
+    } finally {
+      driver.close();
+      await bot.stop();
+      await fake.close();
+    }
+  }
+  const fake = await startFakeDiscord();
+  const bot =
+    options.bot === 'main'
+      ? await startMainProcess({ DISCORD_TOKEN, DISCORD_APPLICATION_ID: fake.applicationId, DISCORD_API_URL: fake.apiUrl, LOG_LEVEL: options.logLevel })
+      : await startBotProcess({
+          platform,
+          knowledgeDir,
+          logLevel: options.logLevel,
+          discord: { token: DISCORD_TOKEN, applicationId: fake.applicationId, apiUrl: fake.apiUrl, command: 'haidian' },
+        });
+  try {
+    return await runSteps(createDiscordDriver({ fake, questions }), bot, common);
+  } finally {
+    await bot.stop();
+    await fake.close();
+  }
+}
+
+const round = (value: number, digits = 0): string => (Number.isFinite(value) ? value.toFixed(digits) : '–');
+
+function tableRow(step: StepResult): string {
+  return [
+    `| ${step.rate}`,
+    step.sent,
+    round(step.answersPerSecond, 1),
+    round(step.p50Ms, 1),
+    round(step.p99Ms, 1),
+    round(step.maxMs),
+    step.lost,
+    step.late,
+    step.duplicated,
+    step.rejected + step.apologies,
+    round(step.bot?.cpuPercent ?? Number.NaN),
+    round(step.bot?.loopDelayP99Ms ?? Number.NaN, 1),
+    round(step.generatorCpuPercent),
+    round(step.machineLoad, 1),
+    `${step.held ? 'yes' : 'no'} |`,
+  ].join(' | ');
+}
+
+const TABLE_HEAD = [
+  '| rate/s | sent | answers/s | p50 ms | p99 ms | max ms | lost | late | dup | failed | bot CPU % | bot loop lag p99 ms | generator CPU % | machine load | held |',
+  '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|:---:|',
+];
+
+async function main(): Promise<number> {
+  const options = parseOptions();
+  const begun = performance.now();
+  // The hard cap: whatever happens, the process ends (steps stop being started at max-seconds).
+  const killer = setTimeout(() => {
+    process.stderr.write(`load: hard cap of ${options.maxSeconds + 60} s reached, exiting\n`);
+    process.exit(2);
+  }, (options.maxSeconds + 60) * 1000);
+  killer.unref();
+
+  const environment = `Node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model.trim() ?? 'CPU'}, ${os.platform()}`;
+  const botDescription = options.bot === 'main' ? 'the bot process as production runs it (node --import tsx src/main.ts)' : 'the platform adapter and the engine alone, in a child process';
+  if (!options.json) process.stdout.write(`load: ${botDescription}\nload: ${environment}; steps of ${options.seconds} s (+ up to ${options.drainSeconds} s to drain); held = p99 < ${HELD_P99_MS} ms, nothing lost, duplicated or failed\n`);
+  const report: Record<string, { steps: StepResult[]; highestHeld: number | null }> = {};
+  for (const platform of options.platforms) {
+    const remaining = options.maxSeconds - (performance.now() - begun) / 1000;
+    if (remaining <= 0) break;
+    if (!options.json) process.stdout.write(`\n${platform}:\n${TABLE_HEAD.join('\n')}\n`);
+    const steps = await runPlatform(platform, options, remaining, (step) => {
+      if (!options.json) process.stdout.write(`${tableRow(step)}\n`);
+    });
+    const held = highestHeld(steps);
+    report[platform] = { steps, highestHeld: held ?? null };
+    if (!options.json) process.stdout.write(`${platform}: highest rate held ${held === undefined ? 'none' : `${held}/s`}\n`);
+  }
+  if (options.json) process.stdout.write(`${JSON.stringify({ bot: options.bot, environment, seconds: options.seconds, heldP99Ms: HELD_P99_MS, platforms: report })}\n`);
+  clearTimeout(killer);
+  return 0;
+}
+
+process.exitCode = await main();
