@@ -80,6 +80,59 @@ const STEMMED_SYNONYMS = new Map(
   Object.entries(SYNONYMS).map(([word, synonyms]) => [stemWord(word), synonyms.flatMap((s) => tokenize(s).map((t) => t.term))]),
 );
 
+/** An append-only typed array that doubles as it grows: no boxed numbers during a 100k build. */
+class GrowableInt32 {
+  private data = new Int32Array(1024);
+  length = 0;
+  push(value: number): void {
+    if (this.length === this.data.length) {
+      const next = new Int32Array(this.data.length * 2);
+      next.set(this.data);
+      this.data = next;
+    }
+    this.data[this.length++] = value;
+  }
+  toArray(): Int32Array {
+    return this.data.slice(0, this.length);
+  }
+}
+
+class GrowableFloat32 {
+  private data = new Float32Array(1024);
+  length = 0;
+  push(value: number): void {
+    if (this.length === this.data.length) {
+      const next = new Float32Array(this.data.length * 2);
+      next.set(this.data);
+      this.data = next;
+    }
+    this.data[this.length++] = value;
+  }
+  toArray(): Float32Array {
+    return this.data.slice(0, this.length);
+  }
+}
+
+/** FNV-1a over a string's UTF-16 code units. */
+function hashString(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  return hash >>> 0;
+}
+
+/** FNV-1a over a sorted list of term ids: the key of an example question's term set. */
+function hashIds(ids: readonly number[]): number {
+  let hash = 0x811c9dc5;
+  for (const id of ids) {
+    hash = Math.imul(hash ^ (id & 0xffff), 0x01000193);
+    hash = Math.imul(hash ^ (id >>> 16), 0x01000193);
+  }
+  return hash >>> 0;
+}
+
+/** Strings up to this long are tokenised once per build and reused (keywords and aliases repeat). */
+const TOKEN_CACHE_MAX_CHARS = 40;
+
 const isTypoEligible = (term: string): boolean => term.length >= TYPO_MIN_LENGTH && /^\p{L}+$/u.test(term);
 const maxEditsFor = (length: number): number => (length >= TYPO_TWO_EDITS_MIN_LENGTH ? 2 : 1);
 
@@ -106,12 +159,14 @@ export class FactIndex {
   private readonly questionTermIds: Int32Array;
   private readonly questionNorm: Float64Array;
   /** Deletion variant → indexes into `formText`/`formTerm`: the vocabulary's stems and the surface words they came from. */
-  private readonly deletionMap = new Map<string, number[]>();
+  // Keyed by a 32-bit hash of the variant, not the string: a collision only adds a candidate that the
+  // edit-distance check then rejects, and a million variant strings need not stay in memory.
+  private readonly deletionMap = new Map<number, number | number[]>();
   private readonly formText: string[] = [];
   private readonly formTerm: number[] = [];
   private readonly formIndex = new Map<string, number>();
   /** Example questions by their term set, so a question asked word for word always reaches its fact. */
-  private readonly questionKeys = new Map<string, number[]>();
+  private readonly questionKeys = new Map<number, number | number[]>();
   private readonly sortedWords: string[];
   private readonly unknownWeight: number;
   private readonly accumulator: Float64Array;
@@ -121,77 +176,90 @@ export class FactIndex {
     this.size = docs.length;
     const generic = new Set(options.genericTerms?.flatMap((name) => tokenize(name).map((t) => t.term)) ?? []);
 
-    // Keywords, aliases and answers repeat across facts: tokenise each distinct string once.
+    // Keywords and aliases repeat across facts: tokenise each distinct short string once. Long texts
+    // (answers, questions) rarely repeat, and caching them would only hold memory through the build.
     const tokenCache = new Map<string, readonly Token[]>();
+    const tokensOf = (text: string): readonly Token[] => {
+      if (text.length > TOKEN_CACHE_MAX_CHARS) return tokenize(text);
+      let tokens = tokenCache.get(text);
+      if (!tokens) {
+        tokens = tokenize(text);
+        tokenCache.set(text, tokens);
+      }
+      return tokens;
+    };
     const surfaces = new Map<string, number>();
-    const docTerms: Map<number, number>[] = [];
-    const questionTerms: number[][] = [];
+    // Each document's sorted (term, best field weight) pairs, appended to flat arrays as built: no
+    // per-document maps survive the loop, which keeps the garbage collector out of a 100k build.
+    const docTermStart = new Int32Array(docs.length + 1);
+    const flatTerms = new GrowableInt32();
+    const flatFields = new GrowableFloat32();
+    const fields = new Map<number, number>();
+    // Every example question's sorted unique term ids, flat, with start offsets.
+    const questionStarts = new GrowableInt32();
+    const questionFlat = new GrowableInt32();
     const docQuestionStart = new Int32Array(docs.length + 1);
     for (const [d, doc] of docs.entries()) {
-      const fields = new Map<number, number>();
-      const add = (text: string, weight: number): number[] => {
-        const ids: number[] = [];
-        let tokens = tokenCache.get(text);
-        if (!tokens) {
-          tokens = tokenize(text);
-          tokenCache.set(text, tokens);
-        }
-        for (const token of tokens) {
+      fields.clear();
+      const add = (text: string, weight: number, ids?: number[]): void => {
+        for (const token of tokensOf(text)) {
           const id = this.intern(token, generic);
           if (token.surface !== undefined) surfaces.set(token.surface, id);
-          ids.push(id);
+          ids?.push(id);
           if ((fields.get(id) ?? 0) < weight) fields.set(id, weight);
         }
-        return ids;
       };
-      docQuestionStart[d] = questionTerms.length;
+      docQuestionStart[d] = questionStarts.length;
       for (const question of doc.questions) {
-        const ids = [...new Set(add(question, FIELD_WEIGHT_QUESTION))].sort((a, b) => a - b);
-        questionTerms.push(ids);
-        const key = ids.join(',');
+        const raw: number[] = [];
+        add(question, FIELD_WEIGHT_QUESTION, raw);
+        const ids = [...new Set(raw)].sort((a, b) => a - b);
+        questionStarts.push(questionFlat.length);
+        for (const id of ids) questionFlat.push(id);
+        const key = hashIds(ids);
         const owners = this.questionKeys.get(key);
-        if (!owners) this.questionKeys.set(key, [d]);
-        else if (!owners.includes(d)) owners.push(d);
+        if (owners === undefined) this.questionKeys.set(key, d);
+        else if (typeof owners === 'number') {
+          if (owners !== d) this.questionKeys.set(key, [owners, d]);
+        } else if (!owners.includes(d)) owners.push(d);
       }
       for (const keyword of doc.keywords) add(keyword, FIELD_WEIGHT_KEYWORD);
       for (const alias of doc.aliases) add(alias, FIELD_WEIGHT_ALIAS);
       for (const answer of doc.answers) add(answer, FIELD_WEIGHT_ANSWER);
-      docTerms.push(fields);
+      docTermStart[d] = flatTerms.length;
+      for (const id of [...fields.keys()].sort((a, b) => a - b)) {
+        flatTerms.push(id);
+        flatFields.push(fields.get(id) as number);
+      }
     }
-    docQuestionStart[docs.length] = questionTerms.length;
+    tokenCache.clear();
+    docTermStart[docs.length] = flatTerms.length;
+    docQuestionStart[docs.length] = questionStarts.length;
     this.docQuestionStart = docQuestionStart;
 
     const termCount = this.termKinds.length;
+    const postingTotal = flatTerms.length;
+    const termsOfDocs = flatTerms.toArray();
     const df = new Int32Array(termCount);
-    let postingTotal = 0;
-    for (const fields of docTerms) {
-      for (const id of fields.keys()) df[id] = (df[id] as number) + 1;
-      postingTotal += fields.size;
-    }
+    for (const id of termsOfDocs) df[id] = (df[id] as number) + 1;
     // Inverted lists in one flat array (CSR): compact at 100k facts and cheap to walk.
     this.postingStart = new Int32Array(termCount + 1);
     for (let t = 0; t < termCount; t++) this.postingStart[t + 1] = (this.postingStart[t] as number) + (df[t] as number);
     this.postingDoc = new Int32Array(postingTotal);
     this.postingField = new Float32Array(postingTotal);
     const fill = this.postingStart.slice(0, termCount);
-    this.docTermStart = new Int32Array(docs.length + 1);
-    this.docTermIds = new Int32Array(postingTotal);
-    this.docTermField = new Float32Array(postingTotal);
-    let offset = 0;
-    for (const [d, fields] of docTerms.entries()) {
-      this.docTermStart[d] = offset;
-      for (const id of [...fields.keys()].sort((a, b) => a - b)) {
-        const field = fields.get(id) as number;
-        this.docTermIds[offset] = id;
-        this.docTermField[offset] = field;
-        offset++;
+    this.docTermStart = docTermStart;
+    this.docTermIds = termsOfDocs;
+    this.docTermField = flatFields.toArray();
+    for (let d = 0; d < docs.length; d++) {
+      for (let i = docTermStart[d] as number; i < (docTermStart[d + 1] as number); i++) {
+        const id = termsOfDocs[i] as number;
         const slot = fill[id] as number;
         this.postingDoc[slot] = d;
-        this.postingField[slot] = field;
+        this.postingField[slot] = this.docTermField[i] as number;
         fill[id] = slot + 1;
       }
     }
-    this.docTermStart[docs.length] = offset;
 
     // Term weight: inverse document frequency, scaled down for lone Han characters and generic words.
     this.termWeight = new Float64Array(termCount);
@@ -204,20 +272,17 @@ export class FactIndex {
     }
     this.unknownWeight = maxIdf * (options.unknownTermWeightRatio ?? UNKNOWN_TERM_WEIGHT_RATIO);
 
-    this.questionTermStart = new Int32Array(questionTerms.length + 1);
-    this.questionTermIds = new Int32Array(questionTerms.reduce((sum, ids) => sum + ids.length, 0));
-    this.questionNorm = new Float64Array(questionTerms.length);
-    let q = 0;
-    for (const [i, ids] of questionTerms.entries()) {
-      this.questionTermStart[i] = q;
+    questionStarts.push(questionFlat.length);
+    this.questionTermStart = questionStarts.toArray();
+    this.questionTermIds = questionFlat.toArray();
+    this.questionNorm = new Float64Array(this.questionTermStart.length - 1);
+    for (let i = 0; i < this.questionNorm.length; i++) {
       let norm = 0;
-      for (const id of ids) {
-        this.questionTermIds[q++] = id;
-        norm += this.termWeight[id] as number;
+      for (let at = this.questionTermStart[i] as number; at < (this.questionTermStart[i + 1] as number); at++) {
+        norm += this.termWeight[this.questionTermIds[at] as number] as number;
       }
       this.questionNorm[i] = norm;
     }
-    this.questionTermStart[questionTerms.length] = q;
 
     // SymSpell-style deletion neighbourhood: typo lookup costs a few map reads, whatever the vocabulary size.
     // Stems and the surface words they came from are both typo targets: "classew" is one edit from
@@ -230,10 +295,14 @@ export class FactIndex {
       this.formTerm.push(id);
       this.formIndex.set(text, form);
       if (!isTypoEligible(text)) return;
+      // Most variants belong to one form: store a bare number and make an array only when shared.
       for (const variant of deletions(text, maxEditsFor(text.length))) {
-        const list = this.deletionMap.get(variant);
-        if (list) list.push(form);
-        else this.deletionMap.set(variant, [form]);
+        const key = hashString(variant);
+        const entry = this.deletionMap.get(key);
+        if (entry === undefined) this.deletionMap.set(key, form);
+        else if (typeof entry === 'number') {
+          if (entry !== form) this.deletionMap.set(key, [entry, form]);
+        } else if (!entry.includes(form)) entry.push(form);
       }
     };
     for (const [term, id] of this.termIds) {
@@ -275,7 +344,20 @@ export class FactIndex {
       if (exact === undefined) return [];
       ids.push(exact);
     }
-    return this.questionKeys.get(ids.sort((a, b) => a - b).join(',')) ?? [];
+    ids.sort((a, b) => a - b);
+    const owners = this.questionKeys.get(hashIds(ids));
+    const docs = owners === undefined ? [] : typeof owners === 'number' ? [owners] : owners;
+    // The key is a hash: keep only documents that really have a question with exactly these terms.
+    return docs.filter((doc) => this.hasQuestionWithTerms(doc, ids));
+  }
+
+  private hasQuestionWithTerms(doc: number, ids: readonly number[]): boolean {
+    for (let qi = this.docQuestionStart[doc] as number; qi < (this.docQuestionStart[doc + 1] as number); qi++) {
+      const start = this.questionTermStart[qi] as number;
+      if ((this.questionTermStart[qi + 1] as number) - start !== ids.length) continue;
+      if (ids.every((id, i) => this.questionTermIds[start + i] === id)) return true;
+    }
+    return false;
   }
 
   private intern(token: Token, generic: ReadonlySet<string>): number {
@@ -367,11 +449,17 @@ export class FactIndex {
     for (const text of surface === undefined ? [word] : [word, surface]) {
       if (!isTypoEligible(text)) continue;
       const maxEdits = maxEditsFor(text.length);
-      const forms = new Set<number>(this.deletionMap.get(text));
+      const forms = new Set<number>();
+      const collect = (key: string): void => {
+        const entry = this.deletionMap.get(hashString(key));
+        if (typeof entry === 'number') forms.add(entry);
+        else if (entry) for (const form of entry) forms.add(form);
+      };
+      collect(text);
       for (const variant of deletions(text, maxEdits)) {
         const direct = this.formIndex.get(variant);
         if (direct !== undefined) forms.add(direct);
-        for (const form of this.deletionMap.get(variant) ?? []) forms.add(form);
+        collect(variant);
       }
       for (const form of forms) {
         const target = this.formText[form] as string;

@@ -19,12 +19,21 @@ export function hasHan(text: string): boolean {
  * (6,100 → 6100), control, zero-width and bidi characters removed, every other punctuation mark a space.
  */
 export function normalizeText(raw: string): string {
+  // Printable ASCII needs no NFKC, no Chinese conversion and has no control characters: skip those
+  // passes (most fact text and most questions; a third of the index build at 100,000 facts).
+  if (PRINTABLE_ASCII.test(raw)) return foldPunctuation(raw.toLowerCase());
   let text = raw.normalize('NFKC').toLowerCase();
   if (hasHan(text)) text = toSimplified(text);
+  // eslint-disable-next-line no-control-regex -- removing control characters is the point
+  return foldPunctuation(text.replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]/g, ' '));
+}
+
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+
+/** Apostrophes, possessives, digit groups and punctuation, on lower-case text. */
+function foldPunctuation(text: string): string {
   return (
     text
-      // eslint-disable-next-line no-control-regex -- removing control characters is the point
-      .replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]/g, ' ')
       .replace(/[\u2018\u2019\u02bc`´]/g, "'")
       .replace(/(\p{L})'s\b/gu, '$1')
       .replace(/(\p{L})s'(?=\s|$)/gu, '$1s')
