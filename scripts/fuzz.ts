@@ -13,7 +13,14 @@ import { parseArgs } from 'node:util';
 import fc from 'fast-check';
 import { createEngine } from '../src/engine/engine.js';
 import { loadKnowledge } from '../src/knowledge/load.js';
-import { createHostileChecker, hostileInput, hostileReply, loadRealQuestions, sourceUrls, type CaseTimings } from '../test/reliability/hostile-input.js';
+import {
+  createHostileChecker,
+  hostileInput,
+  hostileReply,
+  loadRealQuestions,
+  sourceUrls,
+  type CaseTimings,
+} from '../test/reliability/hostile-input.js';
 
 /** The bound on one case (every path: normalise, ask three times, format twice, autocomplete). Generous: GC pauses included. */
 const DEFAULT_MAX_CASE_MS = 250;
@@ -59,10 +66,12 @@ function parseOptions() {
   });
   const cases = Number(values.cases);
   const models = values.models === undefined ? Math.ceil(cases / 5) : Number(values.models);
-  const seed = values.seed === undefined ? Math.floor(Math.random() * 2 ** 31) : Number(values.seed);
+  const seed =
+    values.seed === undefined ? Math.floor(Math.random() * 2 ** 31) : Number(values.seed);
   const maxCaseMs = Number(values['max-case-ms']);
   for (const [name, value] of Object.entries({ cases, models, seed, maxCaseMs })) {
-    if (!Number.isInteger(value) || value < 0) throw new Error(`--${name} must be a whole number ≥ 0 (got ${String(value)})`);
+    if (!Number.isInteger(value) || value < 0)
+      throw new Error(`--${name} must be a whole number ≥ 0 (got ${String(value)})`);
   }
   return { cases, models, seed, maxCaseMs, json: values.json };
 }
@@ -96,16 +105,38 @@ async function main(): Promise<number> {
   let failedCases = 0;
   let longCases = 0;
   // Assigned inside the property callback: the assertion keeps TypeScript from narrowing it to undefined here.
-  let slowest = undefined as { ms: number; length: number; input: string; timings: CaseTimings } | undefined;
+  let slowest = undefined as
+    { ms: number; length: number; input: string; timings: CaseTimings } | undefined;
   const started = performance.now();
-  const stageMax: CaseTimings = { normalize: 0, scrub: 0, ask: 0, slack: 0, discord: 0, complete: 0, total: 0 };
+  const stageMax: CaseTimings = {
+    normalize: 0,
+    scrub: 0,
+    ask: 0,
+    slack: 0,
+    discord: 0,
+    complete: 0,
+    total: 0,
+  };
 
   const shapes: { name: string; ms: number; askMs: number; scrubMs: number; failed: number }[] = [];
   for (const [name, input] of Object.entries(KNOWN_SHAPES)) {
     const { violations, timings } = checker.checkInput(input);
-    shapes.push({ name, ms: round(timings.total), askMs: round(timings.ask), scrubMs: round(timings.scrub), failed: violations.length });
-    for (const violation of violations) record('known shape', violation.property, violation.detail, input);
-    if (!slowest || timings.total > slowest.ms) slowest = { ms: timings.total, length: input.length, input: `${name}: ${preview(input)}`, timings };
+    shapes.push({
+      name,
+      ms: round(timings.total),
+      askMs: round(timings.ask),
+      scrubMs: round(timings.scrub),
+      failed: violations.length,
+    });
+    for (const violation of violations)
+      record('known shape', violation.property, violation.detail, input);
+    if (!slowest || timings.total > slowest.ms)
+      slowest = {
+        ms: timings.total,
+        length: input.length,
+        input: `${name}: ${preview(input)}`,
+        timings,
+      };
   }
 
   // Properties that always hold so fast-check neither stops nor shrinks: every case is counted here.
@@ -115,12 +146,17 @@ async function main(): Promise<number> {
       totals[ran] = timings.total;
       ran += 1;
       if (input.length >= 10_000) longCases += 1;
-      for (const stage of Object.keys(stageMax) as (keyof CaseTimings)[]) stageMax[stage] = Math.max(stageMax[stage], timings[stage]);
-      if (!slowest || timings.total > slowest.ms) slowest = { ms: timings.total, length: input.length, input: preview(input), timings };
+      for (const stage of Object.keys(stageMax) as (keyof CaseTimings)[])
+        stageMax[stage] = Math.max(stageMax[stage], timings[stage]);
+      if (!slowest || timings.total > slowest.ms)
+        slowest = { ms: timings.total, length: input.length, input: preview(input), timings };
       if (violations.length > 0) failedCases += 1;
-      for (const violation of violations) record('input', violation.property, violation.detail, input);
+      for (const violation of violations)
+        record('input', violation.property, violation.detail, input);
       if (!options.json && ran % PROGRESS_EVERY === 0) {
-        process.stderr.write(`fuzz: ${ran}/${options.cases} messages, ${failedCases} failed, slowest ${round(slowest.ms)} ms, ${round((performance.now() - started) / 1000)} s\n`);
+        process.stderr.write(
+          `fuzz: ${ran}/${options.cases} messages, ${failedCases} failed, slowest ${round(slowest.ms)} ms, ${round((performance.now() - started) / 1000)} s\n`,
+        );
       }
       return true;
     }),
@@ -134,7 +170,8 @@ async function main(): Promise<number> {
       modelsRan += 1;
       const violations = checker.checkReplyModel(reply);
       if (violations.length > 0) failedModels += 1;
-      for (const violation of violations) record('reply model', violation.property, violation.detail, reply.body);
+      for (const violation of violations)
+        record('reply model', violation.property, violation.detail, reply.body);
       return true;
     }),
     { numRuns: options.models, seed: options.seed },
@@ -152,9 +189,19 @@ async function main(): Promise<number> {
     failedReplyModelCases: failedModels,
     knownShapes: shapes,
     failures: Object.fromEntries(failures),
-    caseMs: { p50: round(percentile(sorted, 50)), p99: round(percentile(sorted, 99)), max: round(slowest?.ms ?? 0), bound: options.maxCaseMs },
+    caseMs: {
+      p50: round(percentile(sorted, 50)),
+      p99: round(percentile(sorted, 99)),
+      max: round(slowest?.ms ?? 0),
+      bound: options.maxCaseMs,
+    },
     stageMaxMs: Object.fromEntries(roundAll(stageMax)),
-    slowest: slowest && { ms: round(slowest.ms), length: slowest.length, input: slowest.input, timings: Object.fromEntries(roundAll(slowest.timings)) },
+    slowest: slowest && {
+      ms: round(slowest.ms),
+      length: slowest.length,
+      input: slowest.input,
+      timings: Object.fromEntries(roundAll(slowest.timings)),
+    },
     elapsedS: round(elapsedS),
   };
 
@@ -166,19 +213,29 @@ async function main(): Promise<number> {
       `  user messages: ${ran} (${longCases} of 10–100 KB), failed: ${failedCases}`,
       `  reply models:  ${modelsRan}, failed: ${failedModels}`,
       `  time per message (every path): p50 ${summary.caseMs.p50} ms, p99 ${summary.caseMs.p99} ms, max ${summary.caseMs.max} ms (bound ${options.maxCaseMs} ms)`,
-      `  slowest stage maxima (ms): ${Object.entries(summary.stageMaxMs).map(([k, v]) => `${k} ${v}`).join(', ')}`,
+      `  slowest stage maxima (ms): ${Object.entries(summary.stageMaxMs)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')}`,
       '  known slow shapes (ms: every path, of which one engine.ask, and the unanswered-log scrub):',
-      ...shapes.map((shape) => `    ${shape.name}: ${shape.ms} (ask ${shape.askMs}, scrub ${shape.scrubMs})`),
+      ...shapes.map(
+        (shape) => `    ${shape.name}: ${shape.ms} (ask ${shape.askMs}, scrub ${shape.scrubMs})`,
+      ),
       `  slowest message: ${summary.slowest?.ms} ms, ${summary.slowest?.length} chars, ${summary.slowest?.input}`,
       `  ran in ${summary.elapsedS} s`,
     ];
     if (failures.size > 0) {
       lines.push('  failures:');
-      for (const [property, failure] of failures) lines.push(`    ${failure.count} × ${property}\n      e.g. ${failure.example}\n      input ${failure.input}`);
+      for (const [property, failure] of failures)
+        lines.push(
+          `    ${failure.count} × ${property}\n      e.g. ${failure.example}\n      input ${failure.input}`,
+        );
     } else {
       lines.push('  failures: none');
     }
-    if (tooSlow) lines.push(`  TOO SLOW: one message took ${summary.caseMs.max} ms, over the ${options.maxCaseMs} ms bound`);
+    if (tooSlow)
+      lines.push(
+        `  TOO SLOW: one message took ${summary.caseMs.max} ms, over the ${options.maxCaseMs} ms bound`,
+      );
     process.stdout.write(`${lines.join('\n')}\n`);
   }
   return failures.size > 0 || tooSlow ? 1 : 0;

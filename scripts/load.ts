@@ -19,7 +19,13 @@ import { parseArgs } from 'node:util';
 import { startFakeDiscord } from '../test/fakes/fake-discord.js';
 import { startFakeSlack } from '../test/fakes/fake-slack.js';
 import { createDiscordDriver } from './load/discord-driver.js';
-import { highestHeld, HELD_P99_MS, runSteps, startBotProcess, type StepResult } from './load/run.js';
+import {
+  highestHeld,
+  HELD_P99_MS,
+  runSteps,
+  startBotProcess,
+  type StepResult,
+} from './load/run.js';
 import { startMainProcess } from './load/main-process.js';
 import { createSlackDriver } from './load/slack-driver.js';
 
@@ -49,18 +55,36 @@ function parseOptions() {
       json: { type: 'boolean', default: false },
     },
   });
-  const platforms: Platform[] = values.platform === 'both' ? ['slack', 'discord'] : [values.platform as Platform];
-  if (!platforms.every((p) => p === 'slack' || p === 'discord')) throw new Error(`--platform must be slack, discord or both (got ${values.platform})`);
+  const platforms: Platform[] =
+    values.platform === 'both' ? ['slack', 'discord'] : [values.platform as Platform];
+  if (!platforms.every((p) => p === 'slack' || p === 'discord'))
+    throw new Error(`--platform must be slack, discord or both (got ${values.platform})`);
   const rates = values.rates.split(',').map((rate) => Number(rate.trim()));
-  if (rates.some((rate) => !Number.isFinite(rate) || rate <= 0 || rate > MAX_RATE_PER_SECOND)) throw new Error(`--rates must be numbers in 1..${MAX_RATE_PER_SECOND}, comma-separated`);
+  if (rates.some((rate) => !Number.isFinite(rate) || rate <= 0 || rate > MAX_RATE_PER_SECOND))
+    throw new Error(`--rates must be numbers in 1..${MAX_RATE_PER_SECOND}, comma-separated`);
   const seconds = Number(values.seconds);
   const drainSeconds = Number(values['drain-seconds']);
   const maxSeconds = Number(values['max-seconds']);
-  for (const [name, value] of Object.entries({ seconds, 'drain-seconds': drainSeconds, 'max-seconds': maxSeconds })) {
-    if (!Number.isFinite(value) || value <= 0 || value > 3_600) throw new Error(`--${name} must be a number of seconds in (0, 3600]`);
+  for (const [name, value] of Object.entries({
+    seconds,
+    'drain-seconds': drainSeconds,
+    'max-seconds': maxSeconds,
+  })) {
+    if (!Number.isFinite(value) || value <= 0 || value > 3_600)
+      throw new Error(`--${name} must be a number of seconds in (0, 3600]`);
   }
-  if (values.bot !== 'main' && values.bot !== 'adapter') throw new Error(`--bot must be main or adapter (got ${values.bot})`);
-  return { platforms, rates, seconds, drainSeconds, maxSeconds, bot: values.bot, logLevel: values['log-level'], json: values.json };
+  if (values.bot !== 'main' && values.bot !== 'adapter')
+    throw new Error(`--bot must be main or adapter (got ${values.bot})`);
+  return {
+    platforms,
+    rates,
+    seconds,
+    drainSeconds,
+    maxSeconds,
+    bot: values.bot,
+    logLevel: values['log-level'],
+    json: values.json,
+  };
 }
 
 /** Real questions in both languages (answers, abstentions and small talk, as users mix them). */
@@ -74,22 +98,50 @@ function loadQuestions(): string[] {
   return questions;
 }
 
-async function runPlatform(platform: Platform, options: ReturnType<typeof parseOptions>, deadline: number, onStep: (step: StepResult) => void): Promise<StepResult[]> {
+async function runPlatform(
+  platform: Platform,
+  options: ReturnType<typeof parseOptions>,
+  deadline: number,
+  onStep: (step: StepResult) => void,
+): Promise<StepResult[]> {
   const questions = loadQuestions();
   const knowledgeDir = path.join(ROOT, 'knowledge');
-  const common = { rates: options.rates, seconds: options.seconds, drainSeconds: options.drainSeconds, deadline, warmup: WARMUP_QUESTIONS, onStep };
+  const common = {
+    rates: options.rates,
+    seconds: options.seconds,
+    drainSeconds: options.drainSeconds,
+    deadline,
+    warmup: WARMUP_QUESTIONS,
+    onStep,
+  };
   if (platform === 'slack') {
     const fake = await startFakeSlack();
     const bot =
       options.bot === 'main'
-        ? await startMainProcess({ SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: fake.apiUrl, LOG_LEVEL: options.logLevel })
+        ? await startMainProcess({
+            SLACK_BOT_TOKEN: BOT_TOKEN,
+            SLACK_SIGNING_SECRET: SIGNING_SECRET,
+            SLACK_API_URL: fake.apiUrl,
+            LOG_LEVEL: options.logLevel,
+          })
         : await startBotProcess({
             platform,
             knowledgeDir,
             logLevel: options.logLevel,
-            slack: { mode: 'http', botToken: BOT_TOKEN, signingSecret: SIGNING_SECRET, apiUrl: fake.apiUrl, command: 'haidian' },
+            slack: {
+              mode: 'http',
+              botToken: BOT_TOKEN,
+              signingSecret: SIGNING_SECRET,
+              apiUrl: fake.apiUrl,
+              command: 'haidian',
+            },
           });
-    const driver = createSlackDriver({ fake, port: bot.port ?? 0, signingSecret: SIGNING_SECRET, questions });
+    const driver = createSlackDriver({
+      fake,
+      port: bot.port ?? 0,
+      signingSecret: SIGNING_SECRET,
+      questions,
+    });
     try {
       return await runSteps(driver, bot, common);
     } finally {
@@ -101,12 +153,22 @@ async function runPlatform(platform: Platform, options: ReturnType<typeof parseO
   const fake = await startFakeDiscord();
   const bot =
     options.bot === 'main'
-      ? await startMainProcess({ DISCORD_TOKEN, DISCORD_APPLICATION_ID: fake.applicationId, DISCORD_API_URL: fake.apiUrl, LOG_LEVEL: options.logLevel })
+      ? await startMainProcess({
+          DISCORD_TOKEN,
+          DISCORD_APPLICATION_ID: fake.applicationId,
+          DISCORD_API_URL: fake.apiUrl,
+          LOG_LEVEL: options.logLevel,
+        })
       : await startBotProcess({
           platform,
           knowledgeDir,
           logLevel: options.logLevel,
-          discord: { token: DISCORD_TOKEN, applicationId: fake.applicationId, apiUrl: fake.apiUrl, command: 'haidian' },
+          discord: {
+            token: DISCORD_TOKEN,
+            applicationId: fake.applicationId,
+            apiUrl: fake.apiUrl,
+            command: 'haidian',
+          },
         });
   try {
     return await runSteps(createDiscordDriver({ fake, questions }), bot, common);
@@ -116,7 +178,8 @@ async function runPlatform(platform: Platform, options: ReturnType<typeof parseO
   }
 }
 
-const round = (value: number, digits = 0): string => (Number.isFinite(value) ? value.toFixed(digits) : '–');
+const round = (value: number, digits = 0): string =>
+  Number.isFinite(value) ? value.toFixed(digits) : '–';
 
 function tableRow(step: StepResult): string {
   return [
@@ -147,15 +210,24 @@ async function main(): Promise<number> {
   const options = parseOptions();
   const begun = performance.now();
   // The hard cap: whatever happens, the process ends (steps stop being started at max-seconds).
-  const killer = setTimeout(() => {
-    process.stderr.write(`load: hard cap of ${options.maxSeconds + 60} s reached, exiting\n`);
-    process.exit(2);
-  }, (options.maxSeconds + 60) * 1000);
+  const killer = setTimeout(
+    () => {
+      process.stderr.write(`load: hard cap of ${options.maxSeconds + 60} s reached, exiting\n`);
+      process.exit(2);
+    },
+    (options.maxSeconds + 60) * 1000,
+  );
   killer.unref();
 
   const environment = `Node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model.trim() ?? 'CPU'}, ${os.platform()}`;
-  const botDescription = options.bot === 'main' ? 'the bot process as production runs it (node --import tsx src/main.ts)' : 'the platform adapter and the engine alone, in a child process';
-  if (!options.json) process.stdout.write(`load: ${botDescription}\nload: ${environment}; steps of ${options.seconds} s (+ up to ${options.drainSeconds} s to drain); held = p99 < ${HELD_P99_MS} ms, nothing lost, duplicated or failed\n`);
+  const botDescription =
+    options.bot === 'main'
+      ? 'the bot process as production runs it (node --import tsx src/main.ts)'
+      : 'the platform adapter and the engine alone, in a child process';
+  if (!options.json)
+    process.stdout.write(
+      `load: ${botDescription}\nload: ${environment}; steps of ${options.seconds} s (+ up to ${options.drainSeconds} s to drain); held = p99 < ${HELD_P99_MS} ms, nothing lost, late, duplicated or failed\n`,
+    );
   const report: Record<string, { steps: StepResult[]; highestHeld: number | null }> = {};
   for (const platform of options.platforms) {
     const remaining = options.maxSeconds - (performance.now() - begun) / 1000;
@@ -166,9 +238,15 @@ async function main(): Promise<number> {
     });
     const held = highestHeld(steps);
     report[platform] = { steps, highestHeld: held ?? null };
-    if (!options.json) process.stdout.write(`${platform}: highest rate held ${held === undefined ? 'none' : `${held}/s`}\n`);
+    if (!options.json)
+      process.stdout.write(
+        `${platform}: highest rate held ${held === undefined ? 'none' : `${held}/s`}\n`,
+      );
   }
-  if (options.json) process.stdout.write(`${JSON.stringify({ bot: options.bot, environment, seconds: options.seconds, heldP99Ms: HELD_P99_MS, platforms: report })}\n`);
+  if (options.json)
+    process.stdout.write(
+      `${JSON.stringify({ bot: options.bot, environment, seconds: options.seconds, heldP99Ms: HELD_P99_MS, platforms: report })}\n`,
+    );
   clearTimeout(killer);
   return 0;
 }

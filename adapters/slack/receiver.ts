@@ -13,7 +13,10 @@ export const SLACK_REQUEST_MAX_SKEW_SECONDS = 5 * 60;
 /** Where Bolt's HTTPReceiver takes events, commands and interactions (its default). */
 export const SLACK_EVENTS_PATH = '/slack/events';
 
-export interface SlackHttpReceiverOptions extends Pick<HTTPReceiverOptions, 'signingSecret' | 'customRoutes' | 'logger'> {
+export interface SlackHttpReceiverOptions extends Pick<
+  HTTPReceiverOptions,
+  'signingSecret' | 'customRoutes' | 'logger'
+> {
   /** Clock in ms; injectable for tests. */
   readonly now?: () => number;
 }
@@ -31,7 +34,9 @@ export function createSlackHttpReceiver(options: SlackHttpReceiverOptions): HTTP
     if (req.method === 'POST' && pathOf(req) === SLACK_EVENTS_PATH) {
       const skewSeconds = timestampSkewSeconds(req.headers['x-slack-request-timestamp'], now());
       if (skewSeconds !== undefined && Math.abs(skewSeconds) > SLACK_REQUEST_MAX_SKEW_SECONDS) {
-        options.logger?.warn(`slack: request refused: its timestamp is ${Math.round(skewSeconds)} s from this clock (limit ±${SLACK_REQUEST_MAX_SKEW_SECONDS} s)`);
+        options.logger?.warn(
+          `slack: request refused: its timestamp is ${Math.round(skewSeconds)} s from this clock (limit ±${SLACK_REQUEST_MAX_SKEW_SECONDS} s)`,
+        );
         res.writeHead(401).end();
         return;
       }
@@ -45,7 +50,10 @@ export function createSlackHttpReceiver(options: SlackHttpReceiverOptions): HTTP
  * The request timestamp minus now, in seconds (positive: in the future); undefined when the header is
  * missing or not a number, which Bolt's own verification then refuses.
  */
-export function timestampSkewSeconds(header: string | string[] | undefined, nowMs: number): number | undefined {
+export function timestampSkewSeconds(
+  header: string | string[] | undefined,
+  nowMs: number,
+): number | undefined {
   if (typeof header !== 'string' || header.trim() === '') return undefined;
   const timestampSec = Number(header);
   return Number.isNaN(timestampSec) ? undefined : timestampSec - nowMs / 1000;

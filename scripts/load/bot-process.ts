@@ -19,8 +19,18 @@ import { LOOP_RESOLUTION_MS } from './run.js';
 
 /** What the load script sends as the first argument (JSON). */
 export type BotProcessSpec =
-  | { readonly platform: 'slack'; readonly knowledgeDir: string; readonly logLevel: string; readonly slack: SlackConfig }
-  | { readonly platform: 'discord'; readonly knowledgeDir: string; readonly logLevel: string; readonly discord: DiscordConfig };
+  | {
+      readonly platform: 'slack';
+      readonly knowledgeDir: string;
+      readonly logLevel: string;
+      readonly slack: SlackConfig;
+    }
+  | {
+      readonly platform: 'discord';
+      readonly knowledgeDir: string;
+      readonly logLevel: string;
+      readonly discord: DiscordConfig;
+    };
 
 /** Resource use since the previous `stats` request. */
 export interface BotStats {
@@ -32,8 +42,10 @@ export interface BotStats {
   readonly rssMb: number;
 }
 
-export type BotMessage = { readonly type: 'ready'; readonly port?: number } | { readonly type: 'stats'; readonly stats: BotStats } | { readonly type: 'failed'; readonly message: string };
-
+export type BotMessage =
+  | { readonly type: 'ready'; readonly port?: number }
+  | { readonly type: 'stats'; readonly stats: BotStats }
+  | { readonly type: 'failed'; readonly message: string };
 
 async function main(): Promise<void> {
   const spec = JSON.parse(process.argv[2] ?? '{}') as BotProcessSpec;
@@ -48,7 +60,13 @@ async function main(): Promise<void> {
   let stop: () => Promise<void>;
   let port: number | undefined;
   if (spec.platform === 'slack') {
-    const adapter = await startSlackAdapter({ config: spec.slack, bot, logger, host: '127.0.0.1', port: 0 });
+    const adapter = await startSlackAdapter({
+      config: spec.slack,
+      bot,
+      logger,
+      host: '127.0.0.1',
+      port: 0,
+    });
     port = adapter.port;
     stop = () => adapter.stop();
   } else {
@@ -95,7 +113,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.send?.({ type: 'failed', message: error instanceof Error ? error.message : String(error) } satisfies BotMessage);
+  process.send?.({
+    type: 'failed',
+    message: error instanceof Error ? error.message : String(error),
+  } satisfies BotMessage);
   process.exitCode = 1;
   process.disconnect?.();
 });

@@ -41,15 +41,24 @@ export function createDiscordDriver(options: DiscordDriverOptions): PlatformDriv
         // Recorded on arrival, answered a moment later: wait for the status rather than skip it.
         if (request.status === 0) break;
         if (request.status < 200 || request.status >= 300) continue;
-        const body = (request.body ?? {}) as { type?: number; data?: { content?: string }; content?: string };
+        const body = (request.body ?? {}) as {
+          type?: number;
+          data?: { content?: string };
+          content?: string;
+        };
         const callback = request.method === 'POST' ? CALLBACK.exec(request.route) : null;
         if (callback && body.type === CHANNEL_MESSAGE_WITH_SOURCE) {
-          answers.push({ id: callback[1] as string, at: request.receivedAt, ok: !apologies.has(body.data?.content ?? '') });
+          answers.push({
+            id: callback[1] as string,
+            at: request.receivedAt,
+            ok: !apologies.has(body.data?.content ?? ''),
+          });
           continue;
         }
         const edit = request.method === 'PATCH' ? EDIT_ORIGINAL.exec(request.route) : null;
         const id = edit ? idByToken.get(edit[1] as string) : undefined;
-        if (id) answers.push({ id, at: request.receivedAt, ok: !apologies.has(body.content ?? '') });
+        if (id)
+          answers.push({ id, at: request.receivedAt, ok: !apologies.has(body.content ?? '') });
       }
       return answers;
     },

@@ -23,7 +23,11 @@ function freePort(): Promise<number> {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address
+          ? resolve(address.port)
+          : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -37,7 +41,9 @@ function metric(text: string, name: string): number {
 export async function startMainProcess(env: Readonly<Record<string, string>>): Promise<BotProcess> {
   const port = await freePort();
   const devNull = openSync('/dev/null', 'w');
-  const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(SLACK|DISCORD)_/.test(key)));
+  const inherited = Object.fromEntries(
+    Object.entries(process.env).filter(([key]) => !/^(SLACK|DISCORD)_/.test(key)),
+  );
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: ROOT,
     env: {
@@ -56,13 +62,19 @@ export async function startMainProcess(env: Readonly<Record<string, string>>): P
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString('utf8')).slice(-4_000);
   });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => resolve(code)),
+  );
   const base = `http://127.0.0.1:${port}`;
 
   const deadline = performance.now() + READY_TIMEOUT_MS;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`src/main.ts exited (${child.exitCode}) before it was ready:\n${stderr}`);
-    const ready = await fetch(`${base}/readyz`).then((response) => response.ok, () => false);
+    if (child.exitCode !== null)
+      throw new Error(`src/main.ts exited (${child.exitCode}) before it was ready:\n${stderr}`);
+    const ready = await fetch(`${base}/readyz`).then(
+      (response) => response.ok,
+      () => false,
+    );
     if (ready) break;
     if (performance.now() > deadline) {
       child.kill('SIGKILL');
@@ -74,13 +86,22 @@ export async function startMainProcess(env: Readonly<Record<string, string>>): P
   let cpuSeconds = 0;
   let wall = performance.now();
   const sample = async (): Promise<BotStats | undefined> => {
-    const text = await fetch(`${base}/metrics`).then((response) => response.text(), () => '');
+    const text = await fetch(`${base}/metrics`).then(
+      (response) => response.text(),
+      () => '',
+    );
     const cpu = metric(text, 'process_cpu_seconds_total');
     const now = performance.now();
     const stats: BotStats = {
       cpuPercent: ((cpu - cpuSeconds) * 1000 * 100) / (now - wall),
-      loopDelayP99Ms: Math.max(0, metric(text, 'nodejs_eventloop_lag_p99_seconds') * 1000 - PROM_LOOP_RESOLUTION_MS),
-      loopDelayMaxMs: Math.max(0, metric(text, 'nodejs_eventloop_lag_max_seconds') * 1000 - PROM_LOOP_RESOLUTION_MS),
+      loopDelayP99Ms: Math.max(
+        0,
+        metric(text, 'nodejs_eventloop_lag_p99_seconds') * 1000 - PROM_LOOP_RESOLUTION_MS,
+      ),
+      loopDelayMaxMs: Math.max(
+        0,
+        metric(text, 'nodejs_eventloop_lag_max_seconds') * 1000 - PROM_LOOP_RESOLUTION_MS,
+      ),
       rssMb: metric(text, 'process_resident_memory_bytes') / 1e6,
     };
     cpuSeconds = cpu;

@@ -101,7 +101,9 @@ function newCounters(): StepCounters {
 
 function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
+  return (
+    sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN
+  );
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -116,22 +118,31 @@ export interface BotProcess {
 /** Forks scripts/load/bot-process.ts (through tsx) and waits until it is ready. */
 export async function startBotProcess(spec: BotProcessSpec): Promise<BotProcess> {
   const devNull = openSync('/dev/null', 'w');
-  const child: ChildProcess = fork(path.join(import.meta.dirname, 'bot-process.ts'), [JSON.stringify(spec)], {
-    execArgv: ['--import', 'tsx'],
-    stdio: ['ignore', devNull, 'pipe', 'ipc'],
-  });
+  const child: ChildProcess = fork(
+    path.join(import.meta.dirname, 'bot-process.ts'),
+    [JSON.stringify(spec)],
+    {
+      execArgv: ['--import', 'tsx'],
+      stdio: ['ignore', devNull, 'pipe', 'ipc'],
+    },
+  );
   closeSync(devNull);
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString('utf8')).slice(-4_000);
   });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => resolve(code)),
+  );
   const ready = await new Promise<{ port?: number }>((resolve, reject) => {
     child.on('message', (message: BotMessage) => {
       if (message.type === 'ready') resolve(message);
-      if (message.type === 'failed') reject(new Error(`the bot process failed to start: ${message.message}`));
+      if (message.type === 'failed')
+        reject(new Error(`the bot process failed to start: ${message.message}`));
     });
-    void exited.then((code) => reject(new Error(`the bot process exited (${String(code)}) before it was ready:\n${stderr}`)));
+    void exited.then((code) =>
+      reject(new Error(`the bot process exited (${String(code)}) before it was ready:\n${stderr}`)),
+    );
   });
   return {
     port: ready.port,
@@ -158,14 +169,22 @@ export async function startBotProcess(spec: BotProcessSpec): Promise<BotProcess>
 }
 
 /** Runs every step in order (until the deadline), each at a fixed rate for a fixed time, and measures it. */
-export async function runSteps(driver: PlatformDriver, bot: BotProcess, options: RunOptions): Promise<StepResult[]> {
+export async function runSteps(
+  driver: PlatformDriver,
+  bot: BotProcess,
+  options: RunOptions,
+): Promise<StepResult[]> {
   const begun = performance.now();
   const probes = new Map<string, Probe>();
   const owner = new Map<string, Map<string, Probe>>();
   let seq = 0;
 
   /** Matches answers to the questions they answer, whatever step those belonged to; returns how many arrived. */
-  const collect = (stepProbes: Map<string, Probe>, deadline: number, counters: StepCounters): number => {
+  const collect = (
+    stepProbes: Map<string, Probe>,
+    deadline: number,
+    counters: StepCounters,
+  ): number => {
     const arrived = driver.collect();
     for (const answer of arrived) {
       const probe = probes.get(answer.id);
@@ -243,12 +262,19 @@ export async function runSteps(driver: PlatformDriver, bot: BotProcess, options:
     loop.disable();
     const botStats = await bot.stats();
     const generatorUsed = process.cpuUsage(generatorCpu);
-    const generatorCpuPercent = ((generatorUsed.user + generatorUsed.system) / 1000 / (performance.now() - generatorWall)) * 100;
+    const generatorCpuPercent =
+      ((generatorUsed.user + generatorUsed.system) / 1000 / (performance.now() - generatorWall)) *
+      100;
 
     const all = [...stepProbes.values()];
     const answeredProbes = all.filter((p) => p.answeredAt !== undefined);
-    const latencies = answeredProbes.map((p) => (p.answeredAt as number) - p.scheduledAt).sort((a, b) => a - b);
-    const lastAnswer = answeredProbes.reduce((last, p) => Math.max(last, p.answeredAt as number), start);
+    const latencies = answeredProbes
+      .map((p) => (p.answeredAt as number) - p.scheduledAt)
+      .sort((a, b) => a - b);
+    const lastAnswer = answeredProbes.reduce(
+      (last, p) => Math.max(last, p.answeredAt as number),
+      start,
+    );
     const answered = answeredProbes.length;
     const lost = all.length - answered;
     const duplicated = all.reduce((sum, p) => sum + Math.max(0, p.answers - 1), 0);
@@ -269,7 +295,13 @@ export async function runSteps(driver: PlatformDriver, bot: BotProcess, options:
       p50Ms: percentile(latencies, 50),
       p99Ms,
       maxMs: latencies.at(-1) ?? Number.NaN,
-      held: lost === 0 && counters.late === 0 && duplicated === 0 && rejected === 0 && counters.apologies === 0 && p99Ms < HELD_P99_MS,
+      held:
+        lost === 0 &&
+        counters.late === 0 &&
+        duplicated === 0 &&
+        rejected === 0 &&
+        counters.apologies === 0 &&
+        p99Ms < HELD_P99_MS,
       bot: botStats,
       generatorLoopP99Ms: Math.max(0, loop.percentile(99) / 1e6 - LOOP_RESOLUTION_MS),
       generatorCpuPercent,

@@ -49,7 +49,11 @@ export function createSlackDriver(options: SlackDriverOptions): PlatformDriver &
             path: '/slack/events',
             method: 'POST',
             timeout: REQUEST_TIMEOUT_MS,
-            headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...signSlackRequest(options.signingSecret, body) },
+            headers: {
+              'content-type': 'application/json',
+              'content-length': Buffer.byteLength(body),
+              ...signSlackRequest(options.signingSecret, body),
+            },
           },
           (response) => {
             response.resume();
@@ -78,8 +82,22 @@ export function createSlackDriver(options: SlackDriverOptions): PlatformDriver &
         type: 'event_callback',
         event_id: `EvLOAD${seq}`,
         event_time: Math.floor(Date.now() / 1000),
-        authorizations: [{ team_id: fake.identity.teamId, user_id: fake.identity.botUserId, is_bot: true, is_enterprise_install: false }],
-        event: { type: 'app_mention', user: `ULOAD${seq}`, channel: 'C0LOAD', text: `<@${fake.identity.botUserId}> ${question}`, ts, event_ts: ts },
+        authorizations: [
+          {
+            team_id: fake.identity.teamId,
+            user_id: fake.identity.botUserId,
+            is_bot: true,
+            is_enterprise_install: false,
+          },
+        ],
+        event: {
+          type: 'app_mention',
+          user: `ULOAD${seq}`,
+          channel: 'C0LOAD',
+          text: `<@${fake.identity.botUserId}> ${question}`,
+          ts,
+          event_ts: ts,
+        },
       });
       return { id: ts, accepted: post(body) };
     },
@@ -89,7 +107,11 @@ export function createSlackDriver(options: SlackDriverOptions): PlatformDriver &
       for (; seen < calls.length; seen += 1) {
         const call = calls[seen];
         if (!call || call.method !== 'chat.postMessage' || call.status !== 200) continue;
-        answers.push({ id: String(call.body['thread_ts']), at: call.at, ok: call.body['text'] !== apology });
+        answers.push({
+          id: String(call.body['thread_ts']),
+          at: call.at,
+          ok: call.body['text'] !== apology,
+        });
       }
       return answers;
     },

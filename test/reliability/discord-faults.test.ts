@@ -4,11 +4,21 @@
  * discord.js Client, started by the adapter, must still answer every interaction exactly once.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { rateLimitHeaders, type Dispatched, type InteractionPayload, type RecordedRequest } from '../fakes/fake-discord.js';
+import {
+  rateLimitHeaders,
+  type Dispatched,
+  type InteractionPayload,
+  type RecordedRequest,
+} from '../fakes/fake-discord.js';
 import { startHarness, type Harness } from '../discord/harness.js';
 import { settle } from './harness.js';
 
-const QUESTIONS = ["What was Haidian's GDP in 2016?", 'How many incubators are on Zhongguancun street?', '海淀区有多少所高校？', 'What is the population of Haidian?'];
+const QUESTIONS = [
+  "What was Haidian's GDP in 2016?",
+  'How many incubators are on Zhongguancun street?',
+  '海淀区有多少所高校？',
+  'What is the population of Haidian?',
+];
 const CALLBACK = 'POST /interactions/*/*/callback';
 
 let harness: Harness | undefined;
@@ -35,16 +45,27 @@ function expectAnsweredOnce(h: Harness, sent: readonly Dispatched<InteractionPay
   for (const { payload } of sent) {
     const delivered = (byId.get(payload.id) ?? []).filter((request) => request.status === 204);
     expect(delivered, `callbacks of interaction ${payload.id}`).toHaveLength(1);
-    const body = delivered[0]?.body as { type?: number; data?: { embeds?: { description?: string }[] } };
+    const body = delivered[0]?.body as {
+      type?: number;
+      data?: { embeds?: { description?: string }[] };
+    };
     expect(body.type).toBe(4);
     expect(body.data?.embeds?.[0]?.description ?? '').not.toBe('');
   }
 }
 
-function waitForAnswers(h: Harness, sent: readonly Dispatched<InteractionPayload>[], timeoutMs = 5_000): Promise<true> {
+function waitForAnswers(
+  h: Harness,
+  sent: readonly Dispatched<InteractionPayload>[],
+  timeoutMs = 5_000,
+): Promise<true> {
   return h.fake.waitFor(() => {
     const byId = callbacksById(h.fake.requests);
-    return sent.every(({ payload }) => (byId.get(payload.id) ?? []).some((request) => request.status === 204)) || undefined;
+    return (
+      sent.every(({ payload }) =>
+        (byId.get(payload.id) ?? []).some((request) => request.status === 204),
+      ) || undefined
+    );
   }, timeoutMs);
 }
 
@@ -86,7 +107,12 @@ describe('Discord faults', () => {
     const h = (harness = await startHarness({ fake: { heartbeatIntervalMs: 250 } }));
     const sent: Dispatched<InteractionPayload>[] = [];
     const send = (n: number): void => {
-      for (let i = 0; i < n; i += 1) sent.push(h.fake.sendSlashCommand({ options: { question: QUESTIONS[sent.length % QUESTIONS.length] as string } }));
+      for (let i = 0; i < n; i += 1)
+        sent.push(
+          h.fake.sendSlashCommand({
+            options: { question: QUESTIONS[sent.length % QUESTIONS.length] as string },
+          }),
+        );
     };
 
     send(5);

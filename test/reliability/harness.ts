@@ -78,11 +78,23 @@ export interface SlackRigOptions {
 }
 
 /** Fast retries with the production policy's shape (a few attempts, backoff), so a test waits milliseconds. */
-export const FAST_RETRY_CONFIG: webApi.RetryOptions = { retries: 5, factor: 2, minTimeout: 10, maxTimeout: 50, randomize: false };
+export const FAST_RETRY_CONFIG: webApi.RetryOptions = {
+  retries: 5,
+  factor: 2,
+  minTimeout: 10,
+  maxTimeout: 50,
+  randomize: false,
+};
 
 /** A Slack config in HTTP mode against `fake`. */
 export function slackConfig(fake: FakeSlack): SlackConfig {
-  return { mode: 'http', botToken: BOT_TOKEN, signingSecret: SIGNING_SECRET, apiUrl: fake.apiUrl, command: 'haidian' };
+  return {
+    mode: 'http',
+    botToken: BOT_TOKEN,
+    signingSecret: SIGNING_SECRET,
+    apiUrl: fake.apiUrl,
+    command: 'haidian',
+  };
 }
 
 /** Starts the fake Slack, then the real Slack adapter (real Bolt App, HTTP mode) against it. */
@@ -129,7 +141,14 @@ export async function sendMention(
   options: { ts?: string; eventId?: string; user?: string } = {},
 ): Promise<SlackHttpResult & { ts: string }> {
   const ts = options.ts ?? uniqueTs();
-  const body = eventCallback(mentionEvent({ text: `<@UBOT0001> ${question}`, ts, ...(options.user ? { user: options.user } : {}) }), options.eventId);
+  const body = eventCallback(
+    mentionEvent({
+      text: `<@UBOT0001> ${question}`,
+      ts,
+      ...(options.user ? { user: options.user } : {}),
+    }),
+    options.eventId,
+  );
   const sent = await postEvent(eventsUrl, body, { signingSecret: SIGNING_SECRET });
   return { ...sent, ts };
 }

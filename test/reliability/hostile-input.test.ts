@@ -11,7 +11,15 @@ import { createEngine } from '../../src/engine/engine.js';
 import { normalizeText } from '../../src/engine/normalize.js';
 import type { Reply } from '../../src/engine/types.js';
 import { loadKnowledge } from '../../src/knowledge/load.js';
-import { createHostileChecker, hostileInput, hostilePaste, hostileReply, loadRealQuestions, sourceUrls, type HostileChecker } from './hostile-input.js';
+import {
+  createHostileChecker,
+  hostileInput,
+  hostilePaste,
+  hostileReply,
+  loadRealQuestions,
+  sourceUrls,
+  type HostileChecker,
+} from './hostile-input.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 /** Cases per property in CI; the fuzz script runs 100,000. */
@@ -26,7 +34,10 @@ let slowest = { ms: 0, length: 0 };
 
 beforeAll(async () => {
   const kb = await loadKnowledge(path.join(ROOT, 'knowledge'));
-  checker = createHostileChecker(createEngine(kb), sourceUrls(kb), { scrub: false, idempotence: false });
+  checker = createHostileChecker(createEngine(kb), sourceUrls(kb), {
+    scrub: false,
+    idempotence: false,
+  });
   questions = loadRealQuestions(ROOT);
 });
 
@@ -38,13 +49,17 @@ function checkInput(input: string): void {
 
 describe('hostile user messages (fast-check)', () => {
   it('never throw, stay within Slack and Discord limits, ping nobody and link only fact-base sources', () => {
-    fc.assert(fc.property(hostileInput({ questions, longWeight: 0 }), checkInput), { numRuns: CI_CASES });
+    fc.assert(fc.property(hostileInput({ questions, longWeight: 0 }), checkInput), {
+      numRuns: CI_CASES,
+    });
   });
 
   it('hold the same properties for 10–100 KB pastes', () => {
     fc.assert(fc.property(hostilePaste({ questions }), checkInput), { numRuns: CI_PASTE_CASES });
     // Time is measured, not asserted (no timing assertions in tests): `npm run fuzz` bounds it.
-    console.log(`[hostile input] slowest message in this run: ${slowest.ms.toFixed(1)} ms (${slowest.length} chars)`);
+    console.log(
+      `[hostile input] slowest message in this run: ${slowest.ms.toFixed(1)} ms (${slowest.length} chars)`,
+    );
   });
 
   it('answer the examples the issue names without pinging or linking anyone', () => {
@@ -66,10 +81,13 @@ describe('the normaliser on odd Chinese input', () => {
   // Known gap, reported to the engine's owner (fuzzing found it in about 3 of 100,000 messages):
   // traditional → simplified runs before symbols are removed, and OpenCC leaves a character next to
   // some symbols unconverted, so a second pass still changes the text. When fixed, drop `.fails`.
-  it.fails('is idempotent: a traditional character next to an ideographic description character is simplified too', () => {
-    const once = normalizeText('\u2ff0\uf907 ');
-    expect(normalizeText(once)).toBe(once);
-  });
+  it.fails(
+    'is idempotent: a traditional character next to an ideographic description character is simplified too',
+    () => {
+      const once = normalizeText('\u2ff0\uf907 ');
+      expect(normalizeText(once)).toBe(once);
+    },
+  );
 });
 
 describe('hostile reply models (fast-check)', () => {
@@ -87,7 +105,11 @@ describe('hostile reply models (fast-check)', () => {
       // Bodies up to 6,000 characters overflow the 4,096 description (discord.js's escaping is slow on longer ones).
       fc.property(hostileReply({ longBodyChars: 6_000 }), (reply) => {
         // Masked links in fact text are the known gap below.
-        expect(checker.checkReplyModel(reply, ['discord']).filter((v) => v.property !== 'discord: links only to sources')).toEqual([]);
+        expect(
+          checker
+            .checkReplyModel(reply, ['discord'])
+            .filter((v) => v.property !== 'discord: links only to sources'),
+        ).toEqual([]);
       }),
       { numRuns: CI_REPLY_MODEL_CASES },
     );
@@ -97,16 +119,19 @@ describe('hostile reply models (fast-check)', () => {
   // escapes only the first masked link of a line, so fact text with two keeps the second one live.
   // No user can reach it (the engine never repeats user text); when it is fixed this test fails:
   // then drop `.fails`.
-  it.fails('the Discord formatter escapes every masked link in fact text, not only the first of a line', () => {
-    const reply: Reply = {
-      kind: 'answer',
-      language: 'en',
-      body: 'See [the plan](https://example.org/a) and [details](https://evil.example/b).',
-      sources: [],
-      suggestions: [],
-      topics: [],
-      confidence: 1,
-    };
-    expect(formatDiscordReply(reply).embeds[0]?.description).not.toMatch(/(?<!\\)\[details\]\(/);
-  });
+  it.fails(
+    'the Discord formatter escapes every masked link in fact text, not only the first of a line',
+    () => {
+      const reply: Reply = {
+        kind: 'answer',
+        language: 'en',
+        body: 'See [the plan](https://example.org/a) and [details](https://evil.example/b).',
+        sources: [],
+        suggestions: [],
+        topics: [],
+        confidence: 1,
+      };
+      expect(formatDiscordReply(reply).embeds[0]?.description).not.toMatch(/(?<!\\)\[details\]\(/);
+    },
+  );
 });

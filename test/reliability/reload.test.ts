@@ -12,9 +12,25 @@ import { startApp, type PlatformLauncher, type RunningApp } from '../../src/app.
 import { loadConfig } from '../../src/config.js';
 import { escapeSlackText } from '../../adapters/slack/format.js';
 import { startFakeSlack, type FakeSlack } from '../fakes/fake-slack.js';
-import { BOT_TOKEN, captureLogs, FAST_RETRY_CONFIG, KNOWLEDGE_DIR, postsByThread, realEngine, sendMention, settle, SIGNING_SECRET } from './harness.js';
+import {
+  BOT_TOKEN,
+  captureLogs,
+  FAST_RETRY_CONFIG,
+  KNOWLEDGE_DIR,
+  postsByThread,
+  realEngine,
+  sendMention,
+  settle,
+  SIGNING_SECRET,
+} from './harness.js';
 
-const QUESTIONS = ["What was Haidian's GDP in 2016?", 'How many incubators are on Zhongguancun street?', '海淀区的人口是多少', 'How big is Haidian district?', 'hello'];
+const QUESTIONS = [
+  "What was Haidian's GDP in 2016?",
+  'How many incubators are on Zhongguancun street?',
+  '海淀区的人口是多少',
+  'How big is Haidian district?',
+  'hello',
+];
 const MARKER = 'ANSWER-FROM-THE-BROKEN-RELOAD';
 /** Questions sent in all, one every SEND_INTERVAL_MS; the reload starts after a third of them. */
 const QUESTION_COUNT = 30;
@@ -34,7 +50,13 @@ function slackLauncher(fake: FakeSlack): PlatformLauncher {
     servesRoutes: true,
     async start({ bot, logger, routes }) {
       const adapter = await startSlackAdapter({
-        config: { mode: 'http', botToken: BOT_TOKEN, signingSecret: SIGNING_SECRET, apiUrl: fake.apiUrl, command: 'haidian' },
+        config: {
+          mode: 'http',
+          botToken: BOT_TOKEN,
+          signingSecret: SIGNING_SECRET,
+          apiUrl: fake.apiUrl,
+          command: 'haidian',
+        },
         bot,
         logger,
         host: '127.0.0.1',
@@ -42,7 +64,10 @@ function slackLauncher(fake: FakeSlack): PlatformLauncher {
         customRoutes: routes,
         webApiRetryConfig: FAST_RETRY_CONFIG,
       });
-      return { details: { mode: adapter.mode, port: adapter.port ?? 0 }, stop: () => adapter.stop() };
+      return {
+        details: { mode: adapter.mode, port: adapter.port ?? 0 },
+        stop: () => adapter.stop(),
+      };
     },
   };
 }
@@ -53,7 +78,10 @@ async function breakFactBase(dir: string): Promise<void> {
   const text = await readFile(economy, 'utf8');
   // Every English answer in the file changes: had any of it been loaded, answers would show the marker.
   await writeFile(economy, text.replace(/^(\s+en: )(.+)$/gm, `$1${MARKER} $2`));
-  await writeFile(path.join(dir, 'transport.yaml'), 'facts:\n  - id: Not A Slug\n    topic: [unclosed\n');
+  await writeFile(
+    path.join(dir, 'transport.yaml'),
+    'facts:\n  - id: Not A Slug\n    topic: [unclosed\n',
+  );
 }
 
 describe('knowledge reload failing under traffic', () => {
@@ -74,7 +102,12 @@ describe('knowledge reload failing under traffic', () => {
       SLACK_SIGNING_SECRET: SIGNING_SECRET,
       SLACK_API_URL: fake.apiUrl,
     });
-    const app: RunningApp = await startApp({ config, logger: logs.logger, platforms: [slackLauncher(fake)], drainTimeoutMs: 2_000 });
+    const app: RunningApp = await startApp({
+      config,
+      logger: logs.logger,
+      platforms: [slackLauncher(fake)],
+      drainTimeoutMs: 2_000,
+    });
     cleanup.push(() => app.stop());
     const eventsUrl = `http://127.0.0.1:${app.httpPort ?? 0}/slack/events`;
     const engine = await realEngine();
@@ -88,11 +121,16 @@ describe('knowledge reload failing under traffic', () => {
       }
       const question = QUESTIONS[i % QUESTIONS.length] as string;
       // Not awaited: questions keep arriving while the reload reads and rejects the files.
-      void sendMention(eventsUrl, question, { user: `U${String(i).padStart(6, '0')}` }).then((sent) => threads.set(sent.ts, question));
+      void sendMention(eventsUrl, question, { user: `U${String(i).padStart(6, '0')}` }).then(
+        (sent) => threads.set(sent.ts, question),
+      );
       await settle(SEND_INTERVAL_MS);
     }
     expect(await reload).toBe(false);
-    await fake.waitFor(() => threads.size === QUESTION_COUNT && postsByThread(fake).size === QUESTION_COUNT, 5_000);
+    await fake.waitFor(
+      () => threads.size === QUESTION_COUNT && postsByThread(fake).size === QUESTION_COUNT,
+      5_000,
+    );
     await settle();
 
     const byThread = postsByThread(fake);
@@ -104,7 +142,9 @@ describe('knowledge reload failing under traffic', () => {
       expect(text).toContain(escapeSlackText(engine.ask(question).body));
     }
     // The operator can see why: the log names the broken file, and the metric counts the failure.
-    expect(logs.lines.find((line) => line.includes('knowledge: reload rejected'))).toContain('transport.yaml');
+    expect(logs.lines.find((line) => line.includes('knowledge: reload rejected'))).toContain(
+      'transport.yaml',
+    );
     const metrics = await (await fetch(`http://127.0.0.1:${app.httpPort ?? 0}/metrics`)).text();
     expect(metrics).toMatch(/^haidian_fact_base_reload_failures_total 1$/m);
     expect(metrics).toMatch(new RegExp(`^haidian_fact_base_facts ${engine.factCount}$`, 'm'));

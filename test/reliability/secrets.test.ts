@@ -40,11 +40,16 @@ afterEach(async () => {
 
 /** Everything an error shows wherever it ends up: message, stack, fields and causes, as printed. */
 function everythingIn(error: unknown): string {
-  return [String(error), error instanceof Error ? (error.stack ?? '') : '', inspect(error, { depth: 8, showHidden: true })].join('\n');
+  return [
+    String(error),
+    error instanceof Error ? (error.stack ?? '') : '',
+    inspect(error, { depth: 8, showHidden: true }),
+  ].join('\n');
 }
 
 function expectNoSecret(text: string, where: string): void {
-  for (const secret of SECRETS) expect(text.includes(secret), `${where} contains a secret`).toBe(false);
+  for (const secret of SECRETS)
+    expect(text.includes(secret), `${where} contains a secret`).toBe(false);
   // An Authorization header printed whole would show the scheme even with a masked value.
   expect(text, where).not.toMatch(/Bearer\s+xox|Bot\s+RELIABILITY/);
 }
@@ -52,7 +57,13 @@ function expectNoSecret(text: string, where: string): void {
 /** A Bot that fails on questions containing "boom", like an engine bug would. */
 async function flakyBot(): Promise<Bot> {
   const bot = await realBot();
-  return { ...bot, ask: (question, context) => (question.includes('boom') ? Promise.reject(new Error('engine exploded')) : bot.ask(question, context)) };
+  return {
+    ...bot,
+    ask: (question, context) =>
+      question.includes('boom')
+        ? Promise.reject(new Error('engine exploded'))
+        : bot.ask(question, context),
+  };
 }
 
 function slackLauncher(fake: FakeSlack): PlatformLauncher {
@@ -60,8 +71,19 @@ function slackLauncher(fake: FakeSlack): PlatformLauncher {
     platform: 'slack',
     servesRoutes: true,
     async start({ bot, logger, routes }) {
-      const adapter = await startSlackAdapter({ config: slackConfig(fake), bot, logger, host: '127.0.0.1', port: 0, customRoutes: routes, webApiRetryConfig: FAST_RETRY_CONFIG });
-      return { details: { mode: adapter.mode, port: adapter.port ?? 0 }, stop: () => adapter.stop() };
+      const adapter = await startSlackAdapter({
+        config: slackConfig(fake),
+        bot,
+        logger,
+        host: '127.0.0.1',
+        port: 0,
+        customRoutes: routes,
+        webApiRetryConfig: FAST_RETRY_CONFIG,
+      });
+      return {
+        details: { mode: adapter.mode, port: adapter.port ?? 0 },
+        stop: () => adapter.stop(),
+      };
     },
   };
 }
@@ -81,7 +103,12 @@ describe('secrets in logs, errors and metrics', () => {
       SLACK_SIGNING_SECRET: SIGNING_SECRET,
       SLACK_API_URL: fake.apiUrl,
     });
-    const app = await startApp({ config, logger: logs.logger, platforms: [slackLauncher(fake)], drainTimeoutMs: 1_000 });
+    const app = await startApp({
+      config,
+      logger: logs.logger,
+      platforms: [slackLauncher(fake)],
+      drainTimeoutMs: 1_000,
+    });
     cleanup.push(() => app.stop());
     const base = `http://127.0.0.1:${app.httpPort ?? 0}`;
     const eventsUrl = `${base}/slack/events`;
@@ -90,13 +117,25 @@ describe('secrets in logs, errors and metrics', () => {
     await fake.waitForCalls('chat.postMessage', 1);
     // Forged: wrong secret, and a timestamp from the future.
     const forged = eventCallback(mentionEvent({ text: `<@UBOT0001> ${QUESTION}` }));
-    expect((await postEvent(eventsUrl, forged, { signingSecret: 'wrong-secret' })).status).toBe(401);
-    expect((await postEvent(eventsUrl, forged, { signingSecret: SIGNING_SECRET, timestampSec: Math.floor(Date.now() / 1000) + 3_600 })).status).toBe(401);
+    expect((await postEvent(eventsUrl, forged, { signingSecret: 'wrong-secret' })).status).toBe(
+      401,
+    );
+    expect(
+      (
+        await postEvent(eventsUrl, forged, {
+          signingSecret: SIGNING_SECRET,
+          timestampSec: Math.floor(Date.now() / 1000) + 3_600,
+        })
+      ).status,
+    ).toBe(401);
     // Rate limited, then a delivery that fails for good (the error, with the response, is logged).
     fake.failNext('chat.postMessage', 1, { status: 429, headers: { 'retry-after': '0' } });
     await sendMention(eventsUrl, QUESTION);
     await fake.waitForCalls('chat.postMessage', 2);
-    fake.failNext('chat.postMessage', FAST_RETRY_CONFIG.retries as number + 1, { status: 500, body: { ok: false, error: 'internal_error' } });
+    fake.failNext('chat.postMessage', (FAST_RETRY_CONFIG.retries as number) + 1, {
+      status: 500,
+      body: { ok: false, error: 'internal_error' },
+    });
     await sendMention(eventsUrl, QUESTION);
     await fake.waitForCalls('chat.postMessage', 3, 5_000);
     fake.failNext('chat.postMessage', 1, slackError('invalid_auth'));
@@ -112,7 +151,8 @@ describe('secrets in logs, errors and metrics', () => {
     const metrics = await (await fetch(`${base}/metrics`)).text();
     expect(metrics).toContain('haidian_questions_total');
     expectNoSecret(metrics, '/metrics');
-    for (const route of ['/readyz', '/healthz']) expectNoSecret(await (await fetch(`${base}${route}`)).text(), route);
+    for (const route of ['/readyz', '/healthz'])
+      expectNoSecret(await (await fetch(`${base}${route}`)).text(), route);
   });
 
   it('Slack: the errors of failed start-ups name the problem, not the secret', async () => {
@@ -121,13 +161,25 @@ describe('secrets in logs, errors and metrics', () => {
     const bot = await realBot();
 
     fake.failNext('auth.test', 1, slackError('invalid_auth'));
-    const rejected = await startSlackAdapter({ config: slackConfig(fake), bot, logger: createSilentLogger(), host: '127.0.0.1', port: 0 }).catch((error: unknown) => error);
+    const rejected = await startSlackAdapter({
+      config: slackConfig(fake),
+      bot,
+      logger: createSilentLogger(),
+      host: '127.0.0.1',
+      port: 0,
+    }).catch((error: unknown) => error);
     expect(String(rejected)).toMatch(/invalid_auth/);
     expectNoSecret(everythingIn(rejected), 'the invalid_auth error');
 
     fake.failNext('apps.connections.open', 1, slackError('invalid_auth'));
     const socket = await startSlackAdapter({
-      config: { mode: 'socket', botToken: BOT_TOKEN, appToken: APP_TOKEN, apiUrl: fake.apiUrl, command: 'haidian' },
+      config: {
+        mode: 'socket',
+        botToken: BOT_TOKEN,
+        appToken: APP_TOKEN,
+        apiUrl: fake.apiUrl,
+        command: 'haidian',
+      },
       bot,
       logger: createSilentLogger(),
       host: '127.0.0.1',
@@ -154,8 +206,20 @@ describe('secrets in logs, errors and metrics', () => {
     // Through the hosted process: the start error main.ts prints.
     fake.failNext('auth.test', 1, slackError('invalid_auth'));
     const logs = captureLogs('trace');
-    const config = loadConfig({ KNOWLEDGE_DIR, HOST: '127.0.0.1', PORT: '0', WATCH_KNOWLEDGE: 'false', SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: fake.apiUrl });
-    const appError = await startApp({ config, logger: logs.logger, platforms: [slackLauncher(fake)] }).catch((error: unknown) => error);
+    const config = loadConfig({
+      KNOWLEDGE_DIR,
+      HOST: '127.0.0.1',
+      PORT: '0',
+      WATCH_KNOWLEDGE: 'false',
+      SLACK_BOT_TOKEN: BOT_TOKEN,
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_API_URL: fake.apiUrl,
+    });
+    const appError = await startApp({
+      config,
+      logger: logs.logger,
+      platforms: [slackLauncher(fake)],
+    }).catch((error: unknown) => error);
     expect(appError).toBeInstanceOf(PlatformStartError);
     expectNoSecret(everythingIn(appError), 'the PlatformStartError');
     expectNoSecret(logs.text(), 'the start-up logs');
@@ -164,13 +228,25 @@ describe('secrets in logs, errors and metrics', () => {
   it('config errors about secret variables never echo their values', () => {
     const cases: Record<string, string | undefined>[] = [
       { SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_APP_TOKEN: `not-${APP_TOKEN}` },
-      { SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_APP_TOKEN: APP_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET },
+      {
+        SLACK_BOT_TOKEN: BOT_TOKEN,
+        SLACK_APP_TOKEN: APP_TOKEN,
+        SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      },
       { SLACK_SIGNING_SECRET: SIGNING_SECRET },
       { SLACK_APP_TOKEN: APP_TOKEN },
       { DISCORD_TOKEN, DISCORD_APPLICATION_ID: 'not-a-number' },
       { DISCORD_TOKEN },
-      { DISCORD_TOKEN, DISCORD_APPLICATION_ID: '123456789012345678', DISCORD_API_URL: `not a url ${DISCORD_TOKEN}` },
-      { SLACK_BOT_TOKEN: BOT_TOKEN, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_API_URL: `ftp://x/${SIGNING_SECRET}` },
+      {
+        DISCORD_TOKEN,
+        DISCORD_APPLICATION_ID: '123456789012345678',
+        DISCORD_API_URL: `not a url ${DISCORD_TOKEN}`,
+      },
+      {
+        SLACK_BOT_TOKEN: BOT_TOKEN,
+        SLACK_SIGNING_SECRET: SIGNING_SECRET,
+        SLACK_API_URL: `ftp://x/${SIGNING_SECRET}`,
+      },
     ];
     for (const env of cases) {
       let thrown: unknown;
@@ -188,15 +264,28 @@ describe('secrets in logs, errors and metrics', () => {
     const fake: FakeDiscord = await startFakeDiscord({ heartbeatIntervalMs: 250 });
     cleanup.push(() => fake.close());
     const logs = captureLogs('trace');
-    const config = { token: DISCORD_TOKEN, applicationId: fake.applicationId, apiUrl: fake.apiUrl, command: 'haidian' };
-    const adapter: DiscordAdapter = await startDiscordAdapter({ config, bot: await flakyBot(), logger: logs.logger });
+    const config = {
+      token: DISCORD_TOKEN,
+      applicationId: fake.applicationId,
+      apiUrl: fake.apiUrl,
+      command: 'haidian',
+    };
+    const adapter: DiscordAdapter = await startDiscordAdapter({
+      config,
+      bot: await flakyBot(),
+      logger: logs.logger,
+    });
     cleanup.push(() => adapter.stop());
 
     const tokens: string[] = [];
     const ask = async (question: string): Promise<void> => {
       const { payload } = fake.sendSlashCommand({ options: { question } });
       tokens.push(payload.token);
-      await fake.waitFor(() => fake.requestsTo(`POST /interactions/${payload.id}/*/callback`).find((r) => r.status === 204));
+      await fake.waitFor(() =>
+        fake
+          .requestsTo(`POST /interactions/${payload.id}/*/callback`)
+          .find((r) => r.status === 204),
+      );
     };
     await ask(QUESTION);
     fake.failNext('POST /interactions/*/*/callback', 1, { status: 429 });
@@ -213,8 +302,15 @@ describe('secrets in logs, errors and metrics', () => {
     expectNoSecret(logs.text(), 'the Discord logs');
     for (const token of tokens) expect(logs.text()).not.toContain(token);
 
-    fake.failNext('GET /gateway/bot', 1, { status: 401, body: { message: '401: Unauthorized', code: 0 } });
-    const refused = await startDiscordAdapter({ config, bot: await realBot(), logger: logs.logger }).catch((error: unknown) => error);
+    fake.failNext('GET /gateway/bot', 1, {
+      status: 401,
+      body: { message: '401: Unauthorized', code: 0 },
+    });
+    const refused = await startDiscordAdapter({
+      config,
+      bot: await realBot(),
+      logger: logs.logger,
+    }).catch((error: unknown) => error);
     expect(String(refused)).toMatch(/token/i);
     expectNoSecret(everythingIn(refused), 'the refused-token error');
     expectNoSecret(logs.text(), 'the Discord logs after a refused start');

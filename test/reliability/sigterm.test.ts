@@ -7,12 +7,24 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFakeSlack, type FakeSlack } from '../fakes/fake-slack.js';
 import { startBot, type BotProcess } from '../hosted/process.js';
-import { BOT_TOKEN, KNOWLEDGE_DIR, postsByThread, sendMention, settle, SIGNING_SECRET } from './harness.js';
+import {
+  BOT_TOKEN,
+  KNOWLEDGE_DIR,
+  postsByThread,
+  sendMention,
+  settle,
+  SIGNING_SECRET,
+} from './harness.js';
 
 const IN_FLIGHT = 20;
 /** Each answer is held this long by the fake Slack: all 20 are still being delivered when SIGTERM comes. */
 const SLOW_POST_MS = 1_500;
-const QUESTIONS = ["What was Haidian's GDP in 2016?", 'How many incubators are on Zhongguancun street?', '海淀区的人口是多少', 'What is the capital of France?'];
+const QUESTIONS = [
+  "What was Haidian's GDP in 2016?",
+  'How many incubators are on Zhongguancun street?',
+  '海淀区的人口是多少',
+  'What is the capital of France?',
+];
 
 let fake: FakeSlack | undefined;
 let bot: BotProcess | undefined;
@@ -43,7 +55,11 @@ describe('SIGTERM with questions in flight', () => {
 
     // Twenty users ask at once (distinct users: the per-user rate limit is not under test).
     const sent = await Promise.all(
-      Array.from({ length: IN_FLIGHT }, (_, i) => sendMention(eventsUrl, QUESTIONS[i % QUESTIONS.length] as string, { user: `USIGTERM${String(i).padStart(3, '0')}` })),
+      Array.from({ length: IN_FLIGHT }, (_, i) =>
+        sendMention(eventsUrl, QUESTIONS[i % QUESTIONS.length] as string, {
+          user: `USIGTERM${String(i).padStart(3, '0')}`,
+        }),
+      ),
     );
     for (const result of sent) expect(result.status).toBe(200);
     // Acknowledged, not answered yet: the deploy's SIGTERM arrives now.
@@ -58,6 +74,8 @@ describe('SIGTERM with questions in flight', () => {
     for (const { ts } of sent) expect(byThread.get(ts), `answers in thread ${ts}`).toHaveLength(1);
     expect(fake.callsTo('chat.postMessage')).toHaveLength(IN_FLIGHT);
     expect(exitMs).toBeGreaterThanOrEqual(SLOW_POST_MS - 100);
-    console.log(`[sigterm] ${IN_FLIGHT} answers in flight (Slack delay ${SLOW_POST_MS} ms): SIGTERM → exit 0 in ${exitMs.toFixed(0)} ms`);
+    console.log(
+      `[sigterm] ${IN_FLIGHT} answers in flight (Slack delay ${SLOW_POST_MS} ms): SIGTERM → exit 0 in ${exitMs.toFixed(0)} ms`,
+    );
   });
 });

@@ -5,7 +5,14 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { formatApology } from '../../adapters/slack/format.js';
-import { realEngine, postsByThread, sendMention, settle, startSlackRig, type SlackRig } from './harness.js';
+import {
+  realEngine,
+  postsByThread,
+  sendMention,
+  settle,
+  startSlackRig,
+  type SlackRig,
+} from './harness.js';
 
 const QUESTIONS = [
   "What was Haidian's GDP in 2016?",
@@ -38,13 +45,20 @@ describe('Slack Web API faults', () => {
     const expected = new Map<string, string>();
 
     // 1. Rate limited: the client waits Retry-After (1 s, Slack's unit is whole seconds) and retries.
-    fake.failNext('chat.postMessage', 3, { status: 429, headers: { 'retry-after': '1' }, body: { ok: false, error: 'ratelimited' } });
+    fake.failNext('chat.postMessage', 3, {
+      status: 429,
+      headers: { 'retry-after': '1' },
+      body: { ok: false, error: 'ratelimited' },
+    });
     for (const [ts, question] of await askAll(eventsUrl)) expected.set(ts, question);
     await fake.waitForCalls('chat.postMessage', expected.size, 5_000);
 
     // 2. Slack's servers fail: HTTP 500 and 503, retried with backoff.
     fake.failNext('chat.postMessage', 3, { status: 500 });
-    fake.failNext('chat.postMessage', 2, { status: 503, body: { ok: false, error: 'service_unavailable' } });
+    fake.failNext('chat.postMessage', 2, {
+      status: 503,
+      body: { ok: false, error: 'service_unavailable' },
+    });
     for (const [ts, question] of await askAll(eventsUrl)) expected.set(ts, question);
     await fake.waitForCalls('chat.postMessage', expected.size, 5_000);
 
@@ -65,12 +79,21 @@ describe('Slack Web API faults', () => {
       const text = String(posts[0]?.body['text']);
       expect(text).not.toBe(APOLOGY);
       // The answer to that question, not another one's (the first sentence is enough to tell).
-      expect(text).toContain(engine.ask(question).body.slice(0, 30).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;'));
+      expect(text).toContain(
+        engine
+          .ask(question)
+          .body.slice(0, 30)
+          .replace(/&/g, '&amp;')
+          .replace(/</g, '&lt;')
+          .replace(/>/g, '&gt;'),
+      );
     }
   });
 
   it('apologises once, and does not loop, when every attempt fails, then answers the next question', async () => {
-    rig = await startSlackRig({ retryConfig: { retries: 2, minTimeout: 5, maxTimeout: 10, randomize: false } });
+    rig = await startSlackRig({
+      retryConfig: { retries: 2, minTimeout: 5, maxTimeout: 10, randomize: false },
+    });
     const { fake, eventsUrl } = rig;
     // Three attempts at the answer fail; the apology (its own three attempts) then goes through.
     fake.failNext('chat.postMessage', 3, { status: 500 });

@@ -3,7 +3,13 @@
  * suggestion with a blank question, which Slack rejects as an empty button label.
  */
 import { describe, expect, it } from 'vitest';
-import { clipEscaped, formatSlackReply, SLACK_MAX_BUTTON_TEXT_CHARS, SOURCE_TITLE_MAX_CHARS, splitEscaped } from '../../adapters/slack/format.js';
+import {
+  clipEscaped,
+  formatSlackReply,
+  SLACK_MAX_BUTTON_TEXT_CHARS,
+  SOURCE_TITLE_MAX_CHARS,
+  splitEscaped,
+} from '../../adapters/slack/format.js';
 import type { Reply } from '../../src/engine/types.js';
 
 const LONE_SURROGATE = /[\ud800-\udfff]/u;
@@ -11,7 +17,16 @@ const LONE_SURROGATE = /[\ud800-\udfff]/u;
 const ESCAPED_LONE_SURROGATE = /\\ud[89a-f][0-9a-f]{2}/i;
 
 function reply(overrides: Partial<Reply>): Reply {
-  return { kind: 'no-match', language: 'en', body: 'I don’t know that one.', sources: [], suggestions: [], topics: [], confidence: 0, ...overrides };
+  return {
+    kind: 'no-match',
+    language: 'en',
+    body: 'I don’t know that one.',
+    sources: [],
+    suggestions: [],
+    topics: [],
+    confidence: 0,
+    ...overrides,
+  };
 }
 
 describe('Slack formatter: cuts never split a character', () => {
@@ -40,20 +55,37 @@ describe('Slack formatter: cuts never split a character', () => {
         kind: 'answer',
         body: '🙂'.repeat(5_000),
         factId: 'gdp-2016',
-        sources: [{ id: 's', title: emojiTitle, publisher: 'P', url: 'https://example.org/', date: '2017' }],
+        sources: [
+          { id: 's', title: emojiTitle, publisher: 'P', url: 'https://example.org/', date: '2017' },
+        ],
         suggestions: [],
       }),
     );
     expect(JSON.stringify(message)).not.toMatch(ESCAPED_LONE_SURROGATE);
-    const buttons = formatSlackReply(reply({ suggestions: [{ factId: 'gdp-2016', question: `${'q'.repeat(SLACK_MAX_BUTTON_TEXT_CHARS - 2)}😀😀` }] })).blocks;
+    const buttons = formatSlackReply(
+      reply({
+        suggestions: [
+          { factId: 'gdp-2016', question: `${'q'.repeat(SLACK_MAX_BUTTON_TEXT_CHARS - 2)}😀😀` },
+        ],
+      }),
+    ).blocks;
     expect(JSON.stringify(buttons)).not.toMatch(ESCAPED_LONE_SURROGATE);
   });
 });
 
 describe('Slack formatter: no button Slack would reject', () => {
   it('leaves out a suggestion whose question is blank instead of sending an empty label', () => {
-    const message = formatSlackReply(reply({ suggestions: [{ factId: 'gdp-2016', question: '   ' }, { factId: 'population', question: 'How many people live in Haidian?' }] }));
-    const labels = message.blocks.flatMap((block) => (block.type === 'actions' ? block.elements : [])).map((element) => (element.type === 'button' ? element.text.text : ''));
+    const message = formatSlackReply(
+      reply({
+        suggestions: [
+          { factId: 'gdp-2016', question: '   ' },
+          { factId: 'population', question: 'How many people live in Haidian?' },
+        ],
+      }),
+    );
+    const labels = message.blocks
+      .flatMap((block) => (block.type === 'actions' ? block.elements : []))
+      .map((element) => (element.type === 'button' ? element.text.text : ''));
     expect(labels).toEqual(['How many people live in Haidian?']);
   });
 });

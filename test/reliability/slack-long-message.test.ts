@@ -14,7 +14,18 @@ import type { Bot } from '../../src/bot.js';
 import { loadConfig } from '../../src/config.js';
 import { QUESTION_MAX_CHARS } from '../../src/engine/defaults.js';
 import { startFakeSlack, type FakeSlack } from '../fakes/fake-slack.js';
-import { captureLogs, FAST_RETRY_CONFIG, KNOWLEDGE_DIR, realBot, sendMention, slackConfig, startSlackRig, BOT_TOKEN, SIGNING_SECRET, type SlackRig } from './harness.js';
+import {
+  captureLogs,
+  FAST_RETRY_CONFIG,
+  KNOWLEDGE_DIR,
+  realBot,
+  sendMention,
+  slackConfig,
+  startSlackRig,
+  BOT_TOKEN,
+  SIGNING_SECRET,
+  type SlackRig,
+} from './harness.js';
 
 /** Slack's own limit on a message's text. */
 const SLACK_MAX_MESSAGE_CHARS = 40_000;
@@ -31,13 +42,17 @@ afterEach(async () => {
 
 describe('Slack: the longest message', () => {
   it('becomes a question of at most 500 characters, never ending in half a character', () => {
-    expect(toQuestion('x'.repeat(SLACK_MAX_MESSAGE_CHARS), 'UBOT0001')).toHaveLength(QUESTION_MAX_CHARS);
+    expect(toQuestion('x'.repeat(SLACK_MAX_MESSAGE_CHARS), 'UBOT0001')).toHaveLength(
+      QUESTION_MAX_CHARS,
+    );
     const emoji = toQuestion(`a${'😀'.repeat(SLACK_MAX_MESSAGE_CHARS / 2)}`, 'UBOT0001');
     expect(emoji.length).toBeLessThanOrEqual(QUESTION_MAX_CHARS);
     expect(emoji).not.toMatch(/[\ud800-\udfff]/u);
     // What the engine would have read anyway: the answer is the same.
     const long = `<@UBOT0001> What was Haidian's GDP in 2016? ${'padding '.repeat(5_000)}`;
-    expect(toQuestion(long, 'UBOT0001')).toBe(toQuestion(long, 'UBOT0001').slice(0, QUESTION_MAX_CHARS));
+    expect(toQuestion(long, 'UBOT0001')).toBe(
+      toQuestion(long, 'UBOT0001').slice(0, QUESTION_MAX_CHARS),
+    );
   });
 
   it('reaches the bot cut to 500 characters, and is answered', async () => {
@@ -51,7 +66,10 @@ describe('Slack: the longest message', () => {
       },
     };
     rig = await startSlackRig({ bot });
-    await sendMention(rig.eventsUrl, `What was Haidian's GDP in 2016? ${'x'.repeat(SLACK_MAX_MESSAGE_CHARS - 100)}`);
+    await sendMention(
+      rig.eventsUrl,
+      `What was Haidian's GDP in 2016? ${'x'.repeat(SLACK_MAX_MESSAGE_CHARS - 100)}`,
+    );
     const [post] = await rig.fake.waitForCalls('chat.postMessage', 1);
     expect(lengths).toEqual([QUESTION_MAX_CHARS]);
     expect(String(post?.body['text'])).toContain('490 billion yuan');
@@ -67,7 +85,15 @@ describe('Slack: the longest message', () => {
       platform: 'slack',
       servesRoutes: true,
       async start({ bot, logger, routes }) {
-        const adapter = await startSlackAdapter({ config: slackConfig(fake), bot, logger, host: '127.0.0.1', port: 0, customRoutes: routes, webApiRetryConfig: FAST_RETRY_CONFIG });
+        const adapter = await startSlackAdapter({
+          config: slackConfig(fake),
+          bot,
+          logger,
+          host: '127.0.0.1',
+          port: 0,
+          customRoutes: routes,
+          webApiRetryConfig: FAST_RETRY_CONFIG,
+        });
         return { details: { port: adapter.port ?? 0 }, stop: () => adapter.stop() };
       },
     };
@@ -81,9 +107,17 @@ describe('Slack: the longest message', () => {
       SLACK_SIGNING_SECRET: SIGNING_SECRET,
       SLACK_API_URL: fake.apiUrl,
     });
-    const app = await startApp({ config, logger: captureLogs('info').logger, platforms: [launcher], drainTimeoutMs: 1_000 });
+    const app = await startApp({
+      config,
+      logger: captureLogs('info').logger,
+      platforms: [launcher],
+      drainTimeoutMs: 1_000,
+    });
     cleanup.push(() => app.stop());
-    await sendMention(`http://127.0.0.1:${app.httpPort ?? 0}/slack/events`, 'qwertyuiop'.repeat(SLACK_MAX_MESSAGE_CHARS / 10));
+    await sendMention(
+      `http://127.0.0.1:${app.httpPort ?? 0}/slack/events`,
+      'qwertyuiop'.repeat(SLACK_MAX_MESSAGE_CHARS / 10),
+    );
     await fake.waitForCalls('chat.postMessage', 1);
     await app.stop();
     const lines = (await readFile(file, 'utf8')).trim().split('\n');

@@ -4,11 +4,23 @@
  */
 import { createHmac } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createSlackHttpReceiver, SLACK_REQUEST_MAX_SKEW_SECONDS, timestampSkewSeconds } from '../../adapters/slack/receiver.js';
+import {
+  createSlackHttpReceiver,
+  SLACK_REQUEST_MAX_SKEW_SECONDS,
+  timestampSkewSeconds,
+} from '../../adapters/slack/receiver.js';
 import type { Bot } from '../../src/bot.js';
 import { signSlackRequest } from '../fakes/slack-signing.js';
 import { eventCallback, mentionEvent } from '../slack/payloads.js';
-import { postsByThread, realBot, settle, SIGNING_SECRET, startSlackRig, uniqueTs, type SlackRig } from './harness.js';
+import {
+  postsByThread,
+  realBot,
+  settle,
+  SIGNING_SECRET,
+  startSlackRig,
+  uniqueTs,
+  type SlackRig,
+} from './harness.js';
 
 const QUESTION = "What was Haidian's GDP in 2016?";
 const MINUTE_S = 60;
@@ -35,7 +47,9 @@ async function countingBot(): Promise<Bot> {
 }
 
 function mentionBody(ts = uniqueTs(), eventId?: string): string {
-  return JSON.stringify(eventCallback(mentionEvent({ text: `<@UBOT0001> ${QUESTION}`, ts }), eventId));
+  return JSON.stringify(
+    eventCallback(mentionEvent({ text: `<@UBOT0001> ${QUESTION}`, ts }), eventId),
+  );
 }
 
 function nowSec(): number {
@@ -44,7 +58,11 @@ function nowSec(): number {
 
 /** POSTs a raw body with exactly the given headers (nothing added). */
 async function post(url: string, body: string, headers: Record<string, string>): Promise<number> {
-  const response = await fetch(url, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
+  const response = await fetch(url, {
+    method: 'POST',
+    body,
+    headers: { 'content-type': 'application/json', ...headers },
+  });
   await response.arrayBuffer();
   return response.status;
 }
@@ -69,36 +87,79 @@ describe('Slack request authentication', () => {
       ['no signature', { 'x-slack-request-timestamp': String(ts) }],
       ['no timestamp', { 'x-slack-signature': good }],
       ['empty signature', { 'x-slack-request-timestamp': String(ts), 'x-slack-signature': '' }],
-      ['signature of zeros', { 'x-slack-request-timestamp': String(ts), 'x-slack-signature': `v0=${'0'.repeat(64)}` }],
-      ['signed with another secret', { 'x-slack-request-timestamp': String(ts), 'x-slack-signature': signature('not-the-secret', ts, body) }],
-      ['unknown signature version', { 'x-slack-request-timestamp': String(ts), 'x-slack-signature': signature(SIGNING_SECRET, ts, body, 'v1') }],
+      [
+        'signature of zeros',
+        { 'x-slack-request-timestamp': String(ts), 'x-slack-signature': `v0=${'0'.repeat(64)}` },
+      ],
+      [
+        'signed with another secret',
+        {
+          'x-slack-request-timestamp': String(ts),
+          'x-slack-signature': signature('not-the-secret', ts, body),
+        },
+      ],
+      [
+        'unknown signature version',
+        {
+          'x-slack-request-timestamp': String(ts),
+          'x-slack-signature': signature(SIGNING_SECRET, ts, body, 'v1'),
+        },
+      ],
       ['signature of another body', { ...captured }],
-      ['signature for another timestamp', { 'x-slack-request-timestamp': String(ts + 1), 'x-slack-signature': good }],
-      ['truncated signature', { 'x-slack-request-timestamp': String(ts), 'x-slack-signature': good.slice(0, 40) }],
+      [
+        'signature for another timestamp',
+        { 'x-slack-request-timestamp': String(ts + 1), 'x-slack-signature': good },
+      ],
+      [
+        'truncated signature',
+        { 'x-slack-request-timestamp': String(ts), 'x-slack-signature': good.slice(0, 40) },
+      ],
       ['non-numeric timestamp', { 'x-slack-request-timestamp': 'soon', 'x-slack-signature': good }],
     ];
     for (const [name, headers] of cases) {
       expect(await post(eventsUrl, body, headers), name).toBe(401);
     }
     // A body changed after signing (one character) is refused too.
-    expect(await post(eventsUrl, body.replace('GDP', 'GDp'), { 'x-slack-request-timestamp': String(ts), 'x-slack-signature': good })).toBe(401);
+    expect(
+      await post(eventsUrl, body.replace('GDP', 'GDp'), {
+        'x-slack-request-timestamp': String(ts),
+        'x-slack-signature': good,
+      }),
+    ).toBe(401);
     await settle();
     expect(rig.fake.callsTo('chat.postMessage')).toHaveLength(0);
     expect(asked).toBe(0);
 
     // The same request correctly signed is accepted: the refusals above were about the signature.
-    expect(await post(eventsUrl, body, { 'x-slack-request-timestamp': String(ts), 'x-slack-signature': good })).toBe(200);
+    expect(
+      await post(eventsUrl, body, {
+        'x-slack-request-timestamp': String(ts),
+        'x-slack-signature': good,
+      }),
+    ).toBe(200);
     await rig.fake.waitForCalls('chat.postMessage', 1);
   });
 
   it('rejects correctly signed requests whose timestamp is more than 5 minutes off, in either direction', async () => {
     rig = await startSlackRig({ bot: await countingBot() });
     const { eventsUrl } = rig;
-    const offsetsSec = { '6 minutes ago': -6 * MINUTE_S, '6 minutes ahead': 6 * MINUTE_S, '5 minutes and 5 s ahead': 5 * MINUTE_S + 5, 'a year ahead': 365 * 24 * 60 * MINUTE_S, 'in milliseconds': Date.now() - nowSec() };
+    const offsetsSec = {
+      '6 minutes ago': -6 * MINUTE_S,
+      '6 minutes ahead': 6 * MINUTE_S,
+      '5 minutes and 5 s ahead': 5 * MINUTE_S + 5,
+      'a year ahead': 365 * 24 * 60 * MINUTE_S,
+      'in milliseconds': Date.now() - nowSec(),
+    };
     for (const [name, offset] of Object.entries(offsetsSec)) {
       const body = mentionBody();
       const ts = nowSec() + offset;
-      expect(await post(eventsUrl, body, { 'x-slack-request-timestamp': String(ts), 'x-slack-signature': signature(SIGNING_SECRET, ts, body) }), name).toBe(401);
+      expect(
+        await post(eventsUrl, body, {
+          'x-slack-request-timestamp': String(ts),
+          'x-slack-signature': signature(SIGNING_SECRET, ts, body),
+        }),
+        name,
+      ).toBe(401);
     }
     await settle();
     expect(rig.fake.callsTo('chat.postMessage')).toHaveLength(0);
@@ -109,7 +170,12 @@ describe('Slack request authentication', () => {
     for (const offset of [-4 * MINUTE_S, 4 * MINUTE_S]) {
       const body = mentionBody();
       const ts = nowSec() + offset;
-      expect(await post(eventsUrl, body, { 'x-slack-request-timestamp': String(ts), 'x-slack-signature': signature(SIGNING_SECRET, ts, body) })).toBe(200);
+      expect(
+        await post(eventsUrl, body, {
+          'x-slack-request-timestamp': String(ts),
+          'x-slack-signature': signature(SIGNING_SECRET, ts, body),
+        }),
+      ).toBe(200);
     }
     await rig.fake.waitForCalls('chat.postMessage', 2);
   });
@@ -120,7 +186,10 @@ describe('Slack request authentication', () => {
     const thread = uniqueTs();
     const body = mentionBody(thread, 'EvREPLAY0001');
     const ts = nowSec();
-    const original = { 'x-slack-request-timestamp': String(ts), 'x-slack-signature': signature(SIGNING_SECRET, ts, body) };
+    const original = {
+      'x-slack-request-timestamp': String(ts),
+      'x-slack-signature': signature(SIGNING_SECRET, ts, body),
+    };
     expect(await post(eventsUrl, body, original)).toBe(200);
     await fake.waitForCalls('chat.postMessage', 1);
 
@@ -128,12 +197,28 @@ describe('Slack request authentication', () => {
     expect(await post(eventsUrl, body, original)).toBe(200);
     // The same event signed afresh (as Slack's own retries are), with and without the retry headers.
     const later = ts + 2;
-    const fresh = { 'x-slack-request-timestamp': String(later), 'x-slack-signature': signature(SIGNING_SECRET, later, body) };
+    const fresh = {
+      'x-slack-request-timestamp': String(later),
+      'x-slack-signature': signature(SIGNING_SECRET, later, body),
+    };
     expect(await post(eventsUrl, body, fresh)).toBe(200);
-    expect(await post(eventsUrl, body, { ...fresh, 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' })).toBe(200);
+    expect(
+      await post(eventsUrl, body, {
+        ...fresh,
+        'x-slack-retry-num': '1',
+        'x-slack-retry-reason': 'http_timeout',
+      }),
+    ).toBe(200);
     // Concurrent replays race the dedup check: still one answer.
     const racing = mentionBody(uniqueTs(), 'EvREPLAY0002');
-    await Promise.all(Array.from({ length: 5 }, () => post(eventsUrl, racing, { 'x-slack-request-timestamp': String(ts), 'x-slack-signature': signature(SIGNING_SECRET, ts, racing) })));
+    await Promise.all(
+      Array.from({ length: 5 }, () =>
+        post(eventsUrl, racing, {
+          'x-slack-request-timestamp': String(ts),
+          'x-slack-signature': signature(SIGNING_SECRET, ts, racing),
+        }),
+      ),
+    );
     await fake.waitForCalls('chat.postMessage', 2);
     await settle(300);
 
@@ -150,18 +235,35 @@ describe('Slack request authentication', () => {
     const original = receiver.requestListener;
     expect(original).toBeTypeOf('function');
     const request = (url: string, method: string, timestamp?: string) => {
-      const headers: Record<string, string> = timestamp === undefined ? {} : { 'x-slack-request-timestamp': timestamp };
-      const res = { writeHead: (status: number) => ({ end: () => refused.push(`${status} ${method} ${url}`) }) };
-      return [{ url, method, headers }, res] as unknown as Parameters<typeof receiver.requestListener>;
+      const headers: Record<string, string> =
+        timestamp === undefined ? {} : { 'x-slack-request-timestamp': timestamp };
+      const res = {
+        writeHead: (status: number) => ({ end: () => refused.push(`${status} ${method} ${url}`) }),
+      };
+      return [{ url, method, headers }, res] as unknown as Parameters<
+        typeof receiver.requestListener
+      >;
     };
     const future = String(nowMs / 1000 + SLACK_REQUEST_MAX_SKEW_SECONDS + 1);
-    for (const [url, method] of [['/slack/events', 'POST'], ['/slack/events?x=1', 'POST'], ['/slack/events#f', 'POST']] as const) {
+    for (const [url, method] of [
+      ['/slack/events', 'POST'],
+      ['/slack/events?x=1', 'POST'],
+      ['/slack/events#f', 'POST'],
+    ] as const) {
       receiver.requestListener(...request(url, method, future));
     }
-    expect(refused).toEqual(['401 POST /slack/events', '401 POST /slack/events?x=1', '401 POST /slack/events#f']);
+    expect(refused).toEqual([
+      '401 POST /slack/events',
+      '401 POST /slack/events?x=1',
+      '401 POST /slack/events#f',
+    ]);
     // Other paths and methods are Bolt's to route (a 404 or a custom route): not touched here.
     refused.length = 0;
-    for (const [url, method] of [['/healthz', 'GET'], ['/slack/events', 'GET'], ['/slack/events/', 'POST']] as const) {
+    for (const [url, method] of [
+      ['/healthz', 'GET'],
+      ['/slack/events', 'GET'],
+      ['/slack/events/', 'POST'],
+    ] as const) {
       try {
         receiver.requestListener(...request(url, method, future));
       } catch {
@@ -177,8 +279,11 @@ describe('Slack request authentication', () => {
     expect(timestampSkewSeconds('1700000000', nowMs)).toBe(0);
     expect(timestampSkewSeconds('1700000301', nowMs)).toBe(301);
     expect(timestampSkewSeconds('1699999699', nowMs)).toBe(-301);
-    expect(timestampSkewSeconds('1700000000000', nowMs)).toBeGreaterThan(SLACK_REQUEST_MAX_SKEW_SECONDS);
+    expect(timestampSkewSeconds('1700000000000', nowMs)).toBeGreaterThan(
+      SLACK_REQUEST_MAX_SKEW_SECONDS,
+    );
     expect(timestampSkewSeconds('Infinity', nowMs)).toBe(Infinity);
-    for (const header of [undefined, '', ' ', 'soon', ['1700000000', '1700000000']]) expect(timestampSkewSeconds(header, nowMs)).toBeUndefined();
+    for (const header of [undefined, '', ' ', 'soon', ['1700000000', '1700000000']])
+      expect(timestampSkewSeconds(header, nowMs)).toBeUndefined();
   });
 });
