@@ -225,17 +225,19 @@ export function truncate(text: string, max: number): string {
 
 /** Engine text is plain text: escape Discord markdown so `*`, `_`, `#` or `[x](y)` in it show as written. */
 function escapeText(text: string): string {
+  // discord.js's maskedLink option escapes only the first masked link of a line: escape every bracket
+  // ourselves so no [text](url) in engine text can become a live link.
   return escapeMarkdown(text, {
     heading: true,
     bulletedList: true,
     numberedList: true,
-    maskedLink: true,
-  });
+    maskedLink: false,
+  }).replace(/(?<!\\)[[\]]/g, (c) => `\\${c}`);
 }
 
 /** `[Title](url) — Publisher, 2017-02-09`: a masked link when the URL is http(s), plain text otherwise. */
 function formatSourceMarkdown(source: SourceRef, index: number): string {
-  const title = escapeText(source.title).replace(/[[\]]/g, (c) => `\\${c}`);
+  const title = escapeText(source.title);
   const link = /^https?:\/\//i.test(source.url)
     ? `[${title}](${encodeLinkUrl(source.url)})`
     : title;

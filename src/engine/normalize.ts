@@ -22,10 +22,11 @@ export function normalizeText(raw: string): string {
   // Printable ASCII needs no NFKC, no Chinese conversion and has no control characters: skip those
   // passes (most fact text and most questions; a third of the index build at 100,000 facts).
   if (PRINTABLE_ASCII.test(raw)) return foldPunctuation(raw.toLowerCase());
-  let text = raw.normalize('NFKC').toLowerCase();
-  if (hasHan(text)) text = toSimplified(text);
   // eslint-disable-next-line no-control-regex -- removing control characters is the point
-  return foldPunctuation(text.replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]/g, ' '));
+  const text = foldPunctuation(raw.normalize('NFKC').toLowerCase().replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]/g, ' '));
+  // Chinese conversion last, on letters only: OpenCC leaves a character beside some symbols as it is,
+  // so converting before the symbols are gone would make normalisation depend on what surrounds it.
+  return hasHan(text) ? toSimplified(text) : text;
 }
 
 const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;

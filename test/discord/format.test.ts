@@ -328,7 +328,7 @@ describe('formatDiscordReply', () => {
     });
     // An escaped opening bracket is enough to stop a masked link.
     expect(payload.embeds[0]?.description).toBe(
-      '\\# heading\n\\*\\*bold\\*\\* \\_it\\_ \\[click](http://evil.example)',
+      '\\# heading\n\\*\\*bold\\*\\* \\_it\\_ \\[click\\](http://evil.example)',
     );
   });
 
