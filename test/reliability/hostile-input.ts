@@ -110,6 +110,7 @@ export const HOSTILE_FRAGMENTS: readonly string[] = [
   '- item',
   '1. item',
   '[click](https://evil.example)',
+  '\\[click](https://evil.example)',
   '![img](https://evil.example/x.png)',
   '`code`',
   '```js\nalert(1)\n```',
@@ -386,11 +387,12 @@ const BARE_MASS_MENTION = /(?<![\\\w])@(?:everyone|here)\b/i;
 const URL_LIKE = /\b(?:https?|ftp|mailto|javascript|data):[^\s<>|\]"'`]*|\bwww\.[^\s<>|\]"'`]+/gi;
 const HOSTILE_HOST = /evil\.example/i;
 /**
- * A masked link as Discord's markdown parser (simple-markdown's `link` rule) reads one: an unescaped
- * `[`, a label whose brackets balance, then `](target)`. Group 1 is the target.
+ * A masked link as Discord's markdown parser (simple-markdown's `link` rule) reads one: a `[` not
+ * escaped (an odd number of backslashes before it escapes it; `\\[` is an escaped backslash and a
+ * live bracket), a label whose brackets balance, then `](target)`. Group 1 is the target.
  */
 const MASKED_LINK =
-  /(?<!\\)\[(?:\[[^\]]*\]|[^[\]]|\](?=[^[]*\]))*\]\(\s*<?((?:\([^)]*\)|[^\s\\]|\\.)*?)>?(?:\s+['"][\s\S]*?['"])?\s*\)/g;
+  /(?<!(?<!\\)(?:\\\\)*\\)\[(?:\[[^\]]*\]|[^[\]]|\](?=[^[]*\]))*\]\(\s*<?((?:\([^)]*\)|[^\s\\]|\\.)*?)>?(?:\s+['"][\s\S]*?['"])?\s*\)/g;
 
 /** How the Discord formatter writes a URL inside `[title](url)`: the characters that would end the target percent-encoded. */
 export function discordLinkTarget(url: string): string {
