@@ -227,12 +227,14 @@ export function truncate(text: string, max: number): string {
 function escapeText(text: string): string {
   // discord.js's maskedLink option escapes only the first masked link of a line: escape every bracket
   // ourselves so no [text](url) in engine text can become a live link.
+  // escapeMarkdown doubles every backslash already in the text, so each bracket left after it is live
+  // and one more backslash escapes it (\\[ in the text cannot cancel ours).
   return escapeMarkdown(text, {
     heading: true,
     bulletedList: true,
     numberedList: true,
     maskedLink: false,
-  }).replace(/(?<!\\)[[\]]/g, (c) => `\\${c}`);
+  }).replace(/[[\]]/g, (c) => `\\${c}`);
 }
 
 /** `[Title](url) — Publisher, 2017-02-09`: a masked link when the URL is http(s), plain text otherwise. */
