@@ -718,7 +718,11 @@ export function checkDiscordMessage(
         () => button.custom_id,
       );
       customIds.add(button.custom_id);
-      texts.push(label);
+      findings.check(!LONE_SURROGATE.test(label), 'discord: no split surrogate pairs', () =>
+        preview(label),
+      );
+      // Button labels are plain text: no markdown, so no masked link; mentions do not ping there.
+      if (strictPings) checkNoPingsOrForeignLinks('discord', label, allowedUrls, findings);
     }
   }
   for (const text of texts) {
