@@ -65,6 +65,11 @@ export interface AppOptions {
   readonly load?: (dir: string) => Promise<KnowledgeBase>;
   /** Drain limit on shutdown; tests shorten it. */
   readonly drainTimeoutMs?: number;
+  /**
+   * Serve `/healthz`, `/readyz` and `/metrics` on PORT when a platform runs (default true). A Discord
+   * shard process (DISCORD_SHARDS) passes false: its manager process serves them for every shard.
+   */
+  readonly serveHttp?: boolean;
 }
 
 /** The running process. */
@@ -121,7 +126,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
 
   const routes = createHealthRoutes({ readiness, metrics, logger });
   let server: RunningHttpServer | undefined;
-  if (hosted && !platforms.some((launcher) => launcher.servesRoutes)) {
+  if (hosted && (options.serveHttp ?? true) && !platforms.some((launcher) => launcher.servesRoutes)) {
     // Listening before the platforms connect, so /readyz can say 503 "connecting" meanwhile.
     server = await startHttpServer({ host: config.host, port: config.port, routes });
     logger.info({ host: config.host, port: server.port }, 'http: serving /healthz, /readyz and /metrics');
