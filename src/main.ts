@@ -4,6 +4,7 @@ import { startSlackAdapter } from '../adapters/slack/index.js';
 import { runTerminalChat } from '../adapters/terminal/chat.js';
 import { PlatformStartError, startApp, type PlatformLauncher } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
+import { createShardedDiscord, type ShardedDiscord } from './discord-shards.js';
 import { KnowledgeError } from './knowledge/errors.js';
 import { createMetrics } from './metrics.js';
 import { createProcessLogger } from './process-log.js';
@@ -18,8 +19,11 @@ import { installSignalHandlers } from './shutdown.js';
 const TERMINAL_MIN_LOG_LEVEL = 'warn';
 const LEVEL_ORDER = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 
-/** One launcher per platform whose variables are set; this is the only place that knows the adapters. */
-function platformLaunchers(config: Config): PlatformLauncher[] {
+/**
+ * One launcher per platform whose variables are set; this is the only place that knows the adapters.
+ * With DISCORD_SHARDS, `sharded` runs Discord in one process per shard instead (src/discord-shards.ts).
+ */
+function platformLaunchers(config: Config, sharded?: ShardedDiscord): PlatformLauncher[] {
   const launchers: PlatformLauncher[] = [];
   const { slack, discord } = config;
   if (slack) {
@@ -43,7 +47,8 @@ function platformLaunchers(config: Config): PlatformLauncher[] {
       },
     });
   }
-  if (discord) {
+  if (sharded) launchers.push(sharded.launcher);
+  else if (discord) {
     launchers.push({
       platform: 'discord',
       servesRoutes: false,
@@ -63,16 +68,23 @@ function platformLaunchers(config: Config): PlatformLauncher[] {
 
 async function main(): Promise<number | undefined> {
   const config = loadConfig(process.env);
-  const platforms = platformLaunchers(config);
-  const hosted = platforms.length > 0;
-  const metrics = createMetrics({ processMetrics: hosted });
+  const hosted = config.slack !== undefined || config.discord !== undefined;
+  const processMetrics = createMetrics({ processMetrics: hosted });
   const level = hosted ? config.logLevel : LEVEL_ORDER[Math.max(LEVEL_ORDER.indexOf(config.logLevel), LEVEL_ORDER.indexOf(TERMINAL_MIN_LOG_LEVEL))]!;
-  const logger = createProcessLogger({ level, output: hosted ? 1 : 2, onPlatformError: metrics.platformError });
+  const logger = createProcessLogger({ level, output: hosted ? 1 : 2, onPlatformError: processMetrics.platformError });
+  const sharded = config.discord?.shards !== undefined ? createShardedDiscord({ config: config.discord, logger, metrics: processMetrics }) : undefined;
+  const platforms = platformLaunchers(config, sharded);
+  // With shards, /metrics also sums the shard processes' metrics.
+  const metrics = sharded?.metrics ?? processMetrics;
 
   const app = await startApp({ config, logger, platforms, metrics });
   const exit = (code: number): void => process.exit(code);
   if (hosted) {
-    installSignalHandlers({ stop: app.stop, reload: () => app.reload('SIGHUP'), logger, exit });
+    const reload = (): Promise<boolean> => {
+      sharded?.signal('SIGHUP');
+      return app.reload('SIGHUP');
+    };
+    installSignalHandlers({ stop: app.stop, reload, logger, exit });
     // The platforms' connections keep the process alive; a signal ends it.
     return undefined;
   }

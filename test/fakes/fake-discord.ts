@@ -95,6 +95,8 @@ export interface SlashCommandOptions {
   readonly dm?: boolean;
   readonly user?: FakeUser;
   readonly locale?: string;
+  /** Dispatch only on the connections of this shard id (as identified), not on every session. */
+  readonly shard?: number;
 }
 
 export interface AutocompleteOptions extends SlashCommandOptions {
@@ -868,9 +870,11 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       ...(name === focused ? { focused: true } : {}),
     }));
 
-  const dispatchAll = (t: string, d: unknown): number => {
+  const dispatchAll = (t: string, d: unknown, shard?: number): number => {
     let last = 0;
-    for (const session of sessions.values()) last = dispatchTo(session, t, d);
+    for (const session of sessions.values()) {
+      if (shard === undefined || session.shard[0] === shard) last = dispatchTo(session, t, d);
+    }
     notify();
     return last;
   };
@@ -888,7 +892,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     gateway,
     commands,
 
-    dispatch: dispatchAll,
+    dispatch: (t, d) => dispatchAll(t, d),
 
     dropConnection(how = { code: 4000 }) {
       for (const ws of [...sockets]) {
@@ -977,7 +981,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
         },
       } as unknown as InteractionPayload;
       const dispatchedAt = performance.now();
-      dispatchAll('INTERACTION_CREATE', payload);
+      dispatchAll('INTERACTION_CREATE', payload, options.shard);
       return { payload, dispatchedAt };
     },
 
@@ -994,7 +998,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
         },
       } as unknown as InteractionPayload;
       const dispatchedAt = performance.now();
-      dispatchAll('INTERACTION_CREATE', payload);
+      dispatchAll('INTERACTION_CREATE', payload, options.shard);
       return { payload, dispatchedAt };
     },
 
