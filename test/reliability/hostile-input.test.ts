@@ -80,13 +80,10 @@ describe('hostile user messages (fast-check)', () => {
 describe('the normaliser on odd Chinese input', () => {
   // Fuzzing found this in about 3 of 100,000 messages: OpenCC left a character next to some symbols
   // unconverted when it ran before the symbols were removed. Conversion now runs last.
-  it(
-    'is idempotent: a traditional character next to an ideographic description character is simplified too',
-    () => {
-      const once = normalizeText('\u2ff0\uf907 ');
-      expect(normalizeText(once)).toBe(once);
-    },
-  );
+  it('is idempotent: a traditional character next to an ideographic description character is simplified too', () => {
+    const once = normalizeText('\u2ff0\uf907 ');
+    expect(normalizeText(once)).toBe(once);
+  });
 });
 
 describe('hostile reply models (fast-check)', () => {
@@ -103,14 +100,9 @@ describe('hostile reply models (fast-check)', () => {
     fc.assert(
       // Bodies up to 6,000 characters overflow the 4,096 description (discord.js's escaping is slow on longer ones).
       fc.property(hostileReply({ longBodyChars: 6_000 }), (reply) => {
-        // Discord auto-links a bare URL in any text, escaped or not. Reply text comes only from the
-        // curated fact base (the engine never repeats user text), so a URL there is the curator's:
-        // the link property is checked on real replies in the engine-level property above.
-        expect(
-          checker
-            .checkReplyModel(reply, ['discord'])
-            .filter((v) => v.property !== 'discord: links only to sources'),
-        ).toEqual([]);
+        // Discord links a bare URL in any text, so what is checked here is that no masked link
+        // (a label hiding its target) can form except for a source.
+        expect(checker.checkReplyModel(reply, ['discord'])).toEqual([]);
       }),
       { numRuns: CI_REPLY_MODEL_CASES },
     );
@@ -118,19 +110,16 @@ describe('hostile reply models (fast-check)', () => {
 
   // discord.js's escapeMarkdown (maskedLink) escapes only the first masked link of a line; the
   // formatter now escapes every bracket itself.
-  it(
-    'the Discord formatter escapes every masked link in fact text, not only the first of a line',
-    () => {
-      const reply: Reply = {
-        kind: 'answer',
-        language: 'en',
-        body: 'See [the plan](https://example.org/a) and [details](https://evil.example/b).',
-        sources: [],
-        suggestions: [],
-        topics: [],
-        confidence: 1,
-      };
-      expect(formatDiscordReply(reply).embeds[0]?.description).not.toMatch(/(?<!\\)\[details\]\(/);
-    },
-  );
+  it('the Discord formatter escapes every masked link in fact text, not only the first of a line', () => {
+    const reply: Reply = {
+      kind: 'answer',
+      language: 'en',
+      body: 'See [the plan](https://example.org/a) and [details](https://evil.example/b).',
+      sources: [],
+      suggestions: [],
+      topics: [],
+      confidence: 1,
+    };
+    expect(formatDiscordReply(reply).embeds[0]?.description).not.toMatch(/(?<!\\)\[details\]\(/);
+  });
 });
