@@ -33,7 +33,9 @@ export interface UnansweredEntry {
 const URL_PATTERN = /(?:https?:\/\/|www\.)[^\s<>"'。、）)]+/gi;
 // ASCII only on purpose: Chinese text often runs straight into an address (邮箱是a@b.cn请回复), and Han
 // characters are letters to \p{L}, which would swallow the sentence around it.
-const EMAIL_PATTERN = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
+// Parts bounded by RFC 5321's lengths (64 for the local part, 63 per label): unbounded `+` made a long
+// run of address characters with no @ cost quadratic time.
+const EMAIL_PATTERN = /[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,8}\.[A-Za-z]{2,24}/g;
 /** Resident identity card number: 17 digits and a check character (digit or X), not inside a longer number or word. */
 const ID_NUMBER_PATTERN = /(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])/g;
 const PHONE_PATTERNS: readonly RegExp[] = [

@@ -134,7 +134,8 @@ function hashIds(ids: readonly number[]): number {
 const TOKEN_CACHE_MAX_CHARS = 40;
 
 const isTypoEligible = (term: string): boolean => term.length >= TYPO_MIN_LENGTH && /^\p{L}+$/u.test(term);
-const maxEditsFor = (length: number): number => (length >= TYPO_TWO_EDITS_MIN_LENGTH ? 2 : 1);
+const TYPO_MAX_EDITS = 2;
+const maxEditsFor = (length: number): number => (length >= TYPO_TWO_EDITS_MIN_LENGTH ? TYPO_MAX_EDITS : 1);
 
 /**
  * An inverted index over facts: term → facts (with the best field weight), a deletion neighbourhood
@@ -165,6 +166,7 @@ export class FactIndex {
   private readonly formText: string[] = [];
   private readonly formTerm: number[] = [];
   private readonly formIndex = new Map<string, number>();
+  private longestForm = 0;
   /** Example questions by their term set, so a question asked word for word always reaches its fact. */
   private readonly questionKeys = new Map<number, number | number[]>();
   private readonly sortedWords: string[];
@@ -294,6 +296,7 @@ export class FactIndex {
       this.formText.push(text);
       this.formTerm.push(id);
       this.formIndex.set(text, form);
+      this.longestForm = Math.max(this.longestForm, text.length);
       if (!isTypoEligible(text)) return;
       // Most variants belong to one form: store a bare number and make an array only when shared.
       for (const variant of deletions(text, maxEditsFor(text.length))) {
@@ -447,7 +450,9 @@ export class FactIndex {
     let best = Number.POSITIVE_INFINITY;
     let found: number[] = [];
     for (const text of surface === undefined ? [word] : [word, surface]) {
-      if (!isTypoEligible(text)) continue;
+      // Deletion variants grow with the cube of a word's length: a word longer than any in the
+      // vocabulary plus the edit budget cannot be a typo of one, so a 500-letter paste costs nothing.
+      if (!isTypoEligible(text) || text.length > this.longestForm + TYPO_MAX_EDITS) continue;
       const maxEdits = maxEditsFor(text.length);
       const forms = new Set<number>();
       const collect = (key: string): void => {

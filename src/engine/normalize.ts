@@ -26,7 +26,16 @@ export function normalizeText(raw: string): string {
   const text = foldPunctuation(raw.normalize('NFKC').toLowerCase().replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]/g, ' '));
   // Chinese conversion last, on letters only: OpenCC leaves a character beside some symbols as it is,
   // so converting before the symbols are gone would make normalisation depend on what surrounds it.
-  return hasHan(text) ? toSimplified(text) : text;
+  if (!hasHan(text)) return text;
+  // OpenCC maps a few characters in two steps (薴 → 苧 → 苎): convert again until nothing changes, so
+  // normalising normalised text is a no-op.
+  let simplified = toSimplified(text);
+  for (let pass = 0; pass < 3; pass++) {
+    const again = toSimplified(simplified);
+    if (again === simplified) break;
+    simplified = again;
+  }
+  return simplified;
 }
 
 const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
