@@ -618,36 +618,37 @@ function binarySearch(array: Int32Array, start: number, end: number, value: numb
 /** The `limit` documents with the highest accumulated score, by a bounded min-heap. */
 function selectTop(docs: Int32Array, count: number, scores: Float64Array, limit: number): number[] {
   if (count <= limit) return Array.from(docs.subarray(0, count));
-  const heap: number[] = [];
-  const less = (a: number, b: number): boolean => (scores[a] as number) < (scores[b] as number) || (scores[a] === scores[b] && a > b);
+  // A min-heap of the best `limit` so far, in a typed array, swaps by hand: this runs over every
+  // touched document of every question, so it must not allocate.
+  const heap = new Int32Array(limit);
+  const below = (a: number, b: number): boolean => {
+    const sa = scores[a] as number;
+    const sb = scores[b] as number;
+    return sa < sb || (sa === sb && a > b);
+  };
   const siftDown = (from: number): void => {
     let i = from;
     for (;;) {
       const l = 2 * i + 1;
       const r = l + 1;
       let m = i;
-      if (l < heap.length && less(heap[l] as number, heap[m] as number)) m = l;
-      if (r < heap.length && less(heap[r] as number, heap[m] as number)) m = r;
+      if (l < limit && below(heap[l] as number, heap[m] as number)) m = l;
+      if (r < limit && below(heap[r] as number, heap[m] as number)) m = r;
       if (m === i) return;
-      [heap[i], heap[m]] = [heap[m] as number, heap[i] as number];
+      const swap = heap[i] as number;
+      heap[i] = heap[m] as number;
+      heap[m] = swap;
       i = m;
     }
   };
-  for (let i = 0; i < count; i++) {
+  for (let i = 0; i < limit; i++) heap[i] = docs[i] as number;
+  for (let i = (limit >> 1) - 1; i >= 0; i--) siftDown(i);
+  for (let i = limit; i < count; i++) {
     const doc = docs[i] as number;
-    if (heap.length < limit) {
-      heap.push(doc);
-      let i = heap.length - 1;
-      while (i > 0) {
-        const parent = (i - 1) >> 1;
-        if (!less(heap[i] as number, heap[parent] as number)) break;
-        [heap[i], heap[parent]] = [heap[parent] as number, heap[i] as number];
-        i = parent;
-      }
-    } else if (less(heap[0] as number, doc)) {
+    if (below(heap[0] as number, doc)) {
       heap[0] = doc;
       siftDown(0);
     }
   }
-  return heap;
+  return Array.from(heap);
 }

@@ -41,17 +41,16 @@ export function normalizeText(raw: string): string {
 const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 
 /** Apostrophes, possessives, digit groups and punctuation, on lower-case text. */
-function foldPunctuation(text: string): string {
-  return (
-    text
-      .replace(/[\u2018\u2019\u02bc`´]/g, "'")
-      .replace(/(\p{L})'s\b/gu, '$1')
-      .replace(/(\p{L})s'(?=\s|$)/gu, '$1s')
-      .replace(/(\d),(?=\d{3}\b)/g, '$1')
-      // Keep decimal points (18.5) through the punctuation pass: park them on a private-use character.
-      .replace(/(\d)\.(?=\d)/g, '$1\ue000')
-      .replace(/[^\p{L}\p{N}\ue000]+/gu, ' ')
-      .replace(/\ue000/g, '.')
-      .trim()
-  );
+function foldPunctuation(raw: string): string {
+  // Each pass runs only when its character is there: most questions have no apostrophe, comma or dot.
+  let text = raw;
+  if (/[\u2018\u2019\u02bc`´]/.test(text)) text = text.replace(/[\u2018\u2019\u02bc`´]/g, "'");
+  if (text.includes("'")) text = text.replace(/(\p{L})'s\b/gu, '$1').replace(/(\p{L})s'(?=\s|$)/gu, '$1s');
+  if (text.includes(',')) text = text.replace(/(\d),(?=\d{3}\b)/g, '$1');
+  const decimals = text.includes('.');
+  // Keep decimal points (18.5) through the punctuation pass: park them on a private-use character.
+  if (decimals) text = text.replace(/(\d)\.(?=\d)/g, '$1\ue000');
+  text = text.replace(/[^\p{L}\p{N}\ue000]+/gu, ' ');
+  if (decimals) text = text.replace(/\ue000/g, '.');
+  return text.trim();
 }
