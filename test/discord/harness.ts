@@ -1,34 +1,22 @@
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { startDiscordAdapter, type DiscordAdapter } from '../../adapters/discord/index.js';
-import { createBot, type Bot } from '../../src/bot.js';
+import type { Bot } from '../../src/bot.js';
 import type { DiscordConfig } from '../../src/config.js';
-import { createEngine } from '../../src/engine/engine.js';
-import type { Engine } from '../../src/engine/types.js';
-import { loadKnowledge } from '../../src/knowledge/load.js';
 import { createLogger } from '../../src/log.js';
 import {
   startFakeDiscord,
   type FakeDiscord,
   type FakeDiscordOptions,
 } from '../fakes/fake-discord.js';
+import { realBot, realEngine } from '../helpers/real-bot.js';
+
+export { realBot, realEngine };
 
 /** The real fact base of the repository. */
 export const KNOWLEDGE_DIR = path.resolve(import.meta.dirname, '../../knowledge');
 export const TEST_TOKEN = 'fake-bot-token-for-tests';
 
-let engine: Promise<Engine> | undefined;
-/** The engine over the real fact base, loaded once per test file. */
-export function realEngine(): Promise<Engine> {
-  engine ??= loadKnowledge(KNOWLEDGE_DIR).then(createEngine);
-  return engine;
-}
-
-/** A bot over the real fact base. */
-export async function realBot(): Promise<Bot> {
-  const loaded = await realEngine();
-  return createBot({ getEngine: () => loaded });
-}
 
 /** The Discord config the adapter gets in tests: the fake's API, the fake's application id. */
 export function testConfig(

@@ -6,15 +6,15 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import type { webApi } from '@slack/bolt';
 import { startSlackAdapter, type SlackAdapter } from '../../adapters/slack/index.js';
-import { createBot, type Bot } from '../../src/bot.js';
+import type { Bot } from '../../src/bot.js';
 import type { SlackConfig } from '../../src/config.js';
-import { createEngine } from '../../src/engine/engine.js';
-import type { Engine } from '../../src/engine/types.js';
-import { loadKnowledge } from '../../src/knowledge/load.js';
 import { createLogger, type Logger } from '../../src/log.js';
 import { startFakeSlack, type FakeSlack, type RecordedCall } from '../fakes/fake-slack.js';
 import { postEvent, type SlackHttpResult } from '../fakes/slack-signing.js';
 import { eventCallback, mentionEvent } from '../slack/payloads.js';
+import { realBot, realEngine } from '../helpers/real-bot.js';
+
+export { realBot, realEngine };
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 export const KNOWLEDGE_DIR = path.join(ROOT, 'knowledge');
@@ -26,18 +26,6 @@ export const APP_TOKEN = 'xapp-1-A0001-3333-RELIABILITYAPPTOKEN';
 export const DISCORD_TOKEN = 'RELIABILITY.DISCORD.TOKEN-abc123';
 export const SECRETS = [BOT_TOKEN, SIGNING_SECRET, APP_TOKEN, DISCORD_TOKEN] as const;
 
-let engine: Promise<Engine> | undefined;
-/** The real engine over the real fact base, loaded once per test file. */
-export function realEngine(): Promise<Engine> {
-  engine ??= loadKnowledge(KNOWLEDGE_DIR).then(createEngine);
-  return engine;
-}
-
-/** A Bot over the real engine, with no rate limit. */
-export async function realBot(): Promise<Bot> {
-  const loaded = await realEngine();
-  return createBot({ getEngine: () => loaded });
-}
 
 export interface CapturedLogs {
   readonly logger: Logger;

@@ -1,29 +1,17 @@
 import { Writable } from 'node:stream';
-import { createBot, type Bot } from '../../src/bot.js';
+import type { Bot } from '../../src/bot.js';
 import type { SlackConfig } from '../../src/config.js';
-import { createEngine } from '../../src/engine/engine.js';
-import type { Engine } from '../../src/engine/types.js';
-import { loadKnowledge } from '../../src/knowledge/load.js';
 import { createLogger } from '../../src/log.js';
 import { startSlackAdapter, type SlackAdapter } from '../../adapters/slack/index.js';
 import { startFakeSlack, type FakeSlack, type RecordedCall } from '../fakes/fake-slack.js';
+import { realBot, realEngine } from '../helpers/real-bot.js';
+
+export { realBot, realEngine };
 
 export const SIGNING_SECRET = 'test-signing-secret';
 export const BOT_TOKEN = 'xoxb-test-token';
 export const APP_TOKEN = 'xapp-1-test-token';
 
-let engine: Promise<Engine> | undefined;
-/** The real engine over the real fact base, loaded once per test file. */
-export function realEngine(): Promise<Engine> {
-  engine ??= loadKnowledge('knowledge').then((kb) => createEngine(kb));
-  return engine;
-}
-
-/** A Bot over the real engine. */
-export async function realBot(): Promise<Bot> {
-  const loaded = await realEngine();
-  return createBot({ getEngine: () => loaded });
-}
 
 export interface Harness {
   readonly fake: FakeSlack;
