@@ -6,6 +6,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import type { webApi } from '@slack/bolt';
 import { startSlackAdapter, type SlackAdapter } from '../../adapters/slack/index.js';
+import type { PlatformLauncher } from '../../src/app.js';
 import type { Bot } from '../../src/bot.js';
 import type { SlackConfig } from '../../src/config.js';
 import { createLogger, type Logger } from '../../src/log.js';
@@ -154,4 +155,24 @@ export function postsByThread(fake: FakeSlack): Map<string, RecordedCall[]> {
 /** Lets anything wrongly sent arrive before asserting that it did not. */
 export function settle(ms = 150): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** The Slack platform as the composition root starts it, against the fake, with the test's retry policy. */
+export function slackLauncher(fake: FakeSlack): PlatformLauncher {
+  return {
+    platform: 'slack',
+    servesRoutes: true,
+    async start({ bot, logger, routes }) {
+      const adapter = await startSlackAdapter({
+        config: slackConfig(fake),
+        bot,
+        logger,
+        host: '127.0.0.1',
+        port: 0,
+        customRoutes: routes,
+        webApiRetryConfig: FAST_RETRY_CONFIG,
+      });
+      return { details: { mode: adapter.mode, port: adapter.port ?? 0 }, stop: () => adapter.stop() };
+    },
+  };
 }

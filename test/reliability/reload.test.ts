@@ -7,21 +7,20 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startSlackAdapter } from '../../adapters/slack/index.js';
-import { startApp, type PlatformLauncher, type RunningApp } from '../../src/app.js';
+import { startApp, type RunningApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { escapeSlackText } from '../../adapters/slack/format.js';
-import { startFakeSlack, type FakeSlack } from '../fakes/fake-slack.js';
+import { startFakeSlack } from '../fakes/fake-slack.js';
 import {
   BOT_TOKEN,
   captureLogs,
-  FAST_RETRY_CONFIG,
   KNOWLEDGE_DIR,
   postsByThread,
   realEngine,
   sendMention,
   settle,
   SIGNING_SECRET,
+  slackLauncher,
 } from './harness.js';
 
 const QUESTIONS = [
@@ -43,34 +42,6 @@ afterEach(async () => {
   cleanup = [];
 });
 
-/** The Slack platform as the composition root starts it, with the test's retry policy. */
-function slackLauncher(fake: FakeSlack): PlatformLauncher {
-  return {
-    platform: 'slack',
-    servesRoutes: true,
-    async start({ bot, logger, routes }) {
-      const adapter = await startSlackAdapter({
-        config: {
-          mode: 'http',
-          botToken: BOT_TOKEN,
-          signingSecret: SIGNING_SECRET,
-          apiUrl: fake.apiUrl,
-          command: 'haidian',
-        },
-        bot,
-        logger,
-        host: '127.0.0.1',
-        port: 0,
-        customRoutes: routes,
-        webApiRetryConfig: FAST_RETRY_CONFIG,
-      });
-      return {
-        details: { mode: adapter.mode, port: adapter.port ?? 0 },
-        stop: () => adapter.stop(),
-      };
-    },
-  };
-}
 
 /** Breaks a copy of the fact base the way a bad edit does: one answer changed, one file invalid. */
 async function breakFactBase(dir: string): Promise<void> {

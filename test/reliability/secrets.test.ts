@@ -6,12 +6,12 @@ import { inspect } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startDiscordAdapter, type DiscordAdapter } from '../../adapters/discord/index.js';
 import { startSlackAdapter } from '../../adapters/slack/index.js';
-import { PlatformStartError, startApp, type PlatformLauncher } from '../../src/app.js';
+import { PlatformStartError, startApp } from '../../src/app.js';
 import type { Bot } from '../../src/bot.js';
 import { loadConfig } from '../../src/config.js';
 import { createSilentLogger } from '../../src/log.js';
 import { startFakeDiscord, type FakeDiscord } from '../fakes/fake-discord.js';
-import { slackError, startFakeSlack, type FakeSlack } from '../fakes/fake-slack.js';
+import { slackError, startFakeSlack } from '../fakes/fake-slack.js';
 import { postEvent } from '../fakes/slack-signing.js';
 import { eventCallback, mentionEvent } from '../slack/payloads.js';
 import {
@@ -27,6 +27,7 @@ import {
   settle,
   SIGNING_SECRET,
   slackConfig,
+  slackLauncher,
 } from './harness.js';
 
 const QUESTION = "What was Haidian's GDP in 2016?";
@@ -66,27 +67,6 @@ async function flakyBot(): Promise<Bot> {
   };
 }
 
-function slackLauncher(fake: FakeSlack): PlatformLauncher {
-  return {
-    platform: 'slack',
-    servesRoutes: true,
-    async start({ bot, logger, routes }) {
-      const adapter = await startSlackAdapter({
-        config: slackConfig(fake),
-        bot,
-        logger,
-        host: '127.0.0.1',
-        port: 0,
-        customRoutes: routes,
-        webApiRetryConfig: FAST_RETRY_CONFIG,
-      });
-      return {
-        details: { mode: adapter.mode, port: adapter.port ?? 0 },
-        stop: () => adapter.stop(),
-      };
-    },
-  };
-}
 
 describe('secrets in logs, errors and metrics', () => {
   it('Slack: no secret in any log line at trace level, through answers, forged requests, rate limits and failures, nor in /metrics', async () => {

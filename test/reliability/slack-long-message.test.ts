@@ -7,20 +7,18 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startSlackAdapter } from '../../adapters/slack/index.js';
 import { toQuestion } from '../../adapters/slack/question.js';
-import { startApp, type PlatformLauncher } from '../../src/app.js';
+import { startApp } from '../../src/app.js';
 import type { Bot } from '../../src/bot.js';
 import { loadConfig } from '../../src/config.js';
 import { QUESTION_MAX_CHARS } from '../../src/engine/defaults.js';
 import { startFakeSlack, type FakeSlack } from '../fakes/fake-slack.js';
 import {
   captureLogs,
-  FAST_RETRY_CONFIG,
   KNOWLEDGE_DIR,
   realBot,
   sendMention,
-  slackConfig,
+  slackLauncher,
   startSlackRig,
   BOT_TOKEN,
   SIGNING_SECRET,
@@ -81,22 +79,7 @@ describe('Slack: the longest message', () => {
     const fake: FakeSlack = await startFakeSlack();
     cleanup.push(() => fake.close());
     const file = path.join(dir, 'unanswered.jsonl');
-    const launcher: PlatformLauncher = {
-      platform: 'slack',
-      servesRoutes: true,
-      async start({ bot, logger, routes }) {
-        const adapter = await startSlackAdapter({
-          config: slackConfig(fake),
-          bot,
-          logger,
-          host: '127.0.0.1',
-          port: 0,
-          customRoutes: routes,
-          webApiRetryConfig: FAST_RETRY_CONFIG,
-        });
-        return { details: { port: adapter.port ?? 0 }, stop: () => adapter.stop() };
-      },
-    };
+    const launcher = slackLauncher(fake);
     const config = loadConfig({
       KNOWLEDGE_DIR,
       HOST: '127.0.0.1',
