@@ -35,7 +35,7 @@ export const UNKNOWN_TERM_WEIGHT_RATIO = 0.75;
  * words are left exact: at one edit they collide with other words too often (rain → main, ruin).
  */
 export const TYPO_MIN_LENGTH = 5;
-export const TYPO_TWO_EDITS_MIN_LENGTH = 8;
+export const TYPO_TWO_EDITS_MIN_LENGTH = 6;
 export const TYPO_ONE_EDIT_WEIGHT = 0.8;
 export const TYPO_TWO_EDITS_WEIGHT = 0.6;
 
@@ -47,12 +47,12 @@ export const SCORE_COVERAGE_WEIGHT = 0.5;
 export const SCORE_BEST_QUESTION_WEIGHT = 0.5;
 
 /** Candidates kept from the index walk for exact rescoring. */
-export const CANDIDATES_MAX = 20;
+export const CANDIDATES_MAX = 12;
 /** Terms found in more than this fraction of facts never start candidates (they still score). */
 export const CANDIDATE_TERM_MAX_DF_RATIO = 0.2;
 /** After two terms have produced candidates, skip terms with longer posting lists than this. */
-export const CANDIDATE_TERM_MAX_POSTINGS = 1000;
-export const CANDIDATE_TERM_MAX_POSTINGS_RATIO = 0.02;
+export const CANDIDATE_TERM_MAX_POSTINGS = 150;
+export const CANDIDATE_TERM_MAX_POSTINGS_RATIO = 0.0025;
 /** Common words too long to walk are looked up in this many best documents so far (bounds the cost of a vague question). */
 export const SKIPPED_TERM_RESCAN_POOL = 60;
 

@@ -196,6 +196,7 @@ export function createEngine(kb: KnowledgeBase, options: EngineOptions = {}): En
       !top.complete &&
       runnerUp !== undefined &&
       runnerUp.matched === top.matched &&
+      runnerUp.coverage >= top.coverage &&
       runnerUp.score >= top.score * AMBIGUOUS_SCORE_RATIO &&
       !sameSeries(facts[top.doc] as Fact, facts[runnerUp.doc] as Fact)
     ) {

@@ -50,7 +50,10 @@ export interface Candidate {
 
 interface TermMatch {
   readonly term: number;
+  /** How much of the term's weight a match earns: 1 exact, less for a typo or a synonym. */
   readonly edit: number;
+  /** Found through the thesaurus: it adds a place to match but never sets the word's weight. */
+  readonly synonym?: boolean;
 }
 
 /** A query term with what it matched in the vocabulary (nothing, for an unknown word). */
@@ -130,6 +133,9 @@ function hashIds(ids: readonly number[]): number {
   return hash >>> 0;
 }
 
+/** Query matches one document can hold for the example-question pass (a 500-character question has fewer). */
+const RESCORE_MATCHES_MAX = 256;
+
 /** Strings up to this long are tokenised once per build and reused (keywords and aliases repeat). */
 const TOKEN_CACHE_MAX_CHARS = 40;
 
@@ -173,6 +179,10 @@ export class FactIndex {
   private readonly unknownWeight: number;
   private readonly accumulator: Float64Array;
   private readonly touched: Int32Array;
+  /** Scratch for {@link rescore}: the query's matches found in the document being scored. */
+  private readonly presentPosition = new Int32Array(RESCORE_MATCHES_MAX);
+  private readonly presentTerm = new Int32Array(RESCORE_MATCHES_MAX);
+  private readonly presentEdit = new Float64Array(RESCORE_MATCHES_MAX);
 
   constructor(docs: readonly IndexDocument[], options: FactIndexOptions = {}) {
     this.size = docs.length;
@@ -399,8 +409,10 @@ export class FactIndex {
       }
       let weight = 0;
       let specific = false;
+      // A known word weighs its own rarity; its synonyms only add places where it can match.
+      const known = matches[0]?.synonym !== true;
       for (const match of matches) {
-        weight = Math.max(weight, this.termWeight[match.term] as number);
+        if (!(known && match.synonym)) weight = Math.max(weight, this.termWeight[match.term] as number);
         const kind = this.termKinds[match.term];
         specific ||= !this.termGeneric[match.term] && kind !== TermKind.HanUnigram && kind !== TermKind.QuestionWord;
       }
@@ -413,7 +425,10 @@ export class FactIndex {
     const exact = this.termIds.get(token.term);
     const matches: TermMatch[] = exact === undefined ? [] : [{ term: exact, edit: 1 }];
     if (prefix && token.kind === TermKind.Word) return matches.concat(this.prefixMatches(token.term, exact));
-    if (exact !== undefined || token.kind !== TermKind.Word) return matches;
+    if (token.kind !== TermKind.Word) return matches;
+    // A known word also reaches its thesaurus synonyms, at a lower weight: "reserve" finds the fact that
+    // says "book" even when some other fact happens to use "reserve".
+    if (exact !== undefined) return matches.concat(this.synonymMatches(token.term).filter((m) => m.term !== exact));
     const typos = this.typoMatches(token.term, token.surface);
     return typos.length > 0 ? typos : this.synonymMatches(token.term);
   }
@@ -422,7 +437,7 @@ export class FactIndex {
     const out: TermMatch[] = [];
     for (const synonym of STEMMED_SYNONYMS.get(word) ?? []) {
       const id = this.termIds.get(synonym);
-      if (id !== undefined && !out.some((m) => m.term === id)) out.push({ term: id, edit: SYNONYM_WEIGHT });
+      if (id !== undefined && !out.some((m) => m.term === id)) out.push({ term: id, edit: SYNONYM_WEIGHT, synonym: true });
     }
     return out;
   }
@@ -544,15 +559,29 @@ export class FactIndex {
   private rescore(doc: number, query: readonly QueryTerm[], total: number): Candidate {
     const termStart = this.docTermStart[doc] as number;
     const termEnd = this.docTermStart[doc + 1] as number;
+    // The query's matches present in this document, by query position: an example question only holds
+    // terms of its own fact, so the question pass below looks at these and nothing else.
+    const presentPosition = this.presentPosition;
+    const presentTerm = this.presentTerm;
+    const presentEdit = this.presentEdit;
+    let present = 0;
     let covered = 0;
     let specific = false;
     let complete = true;
     let matched = 0;
-    for (const [position, term] of query.entries()) {
+    for (let position = 0; position < query.length; position++) {
+      const term = query[position] as QueryTerm;
       let best = 0;
       for (const match of term.matches) {
         const at = binarySearch(this.docTermIds, termStart, termEnd, match.term);
-        if (at >= 0) best = Math.max(best, match.edit * (this.docTermField[at] as number));
+        if (at < 0) continue;
+        best = Math.max(best, match.edit * (this.docTermField[at] as number));
+        if (present < presentTerm.length) {
+          presentPosition[present] = position;
+          presentTerm[present] = match.term;
+          presentEdit[present] = match.edit;
+          present++;
+        }
       }
       if (best > 0) {
         covered += term.weight * best;
@@ -568,12 +597,14 @@ export class FactIndex {
       const start = this.questionTermStart[qi] as number;
       const end = this.questionTermStart[qi + 1] as number;
       let shared = 0;
-      for (const term of query) {
+      for (let i = 0; i < present; ) {
+        const position = presentPosition[i] as number;
         let best = 0;
-        for (const match of term.matches) {
-          if (match.edit > best && binarySearch(this.questionTermIds, start, end, match.term) >= 0) best = match.edit;
+        for (; i < present && presentPosition[i] === position; i++) {
+          const edit = presentEdit[i] as number;
+          if (edit > best && binarySearch(this.questionTermIds, start, end, presentTerm[i] as number) >= 0) best = edit;
         }
-        shared += term.weight * best;
+        shared += (query[position] as QueryTerm).weight * best;
       }
       const dice = (2 * shared) / (total + (this.questionNorm[qi] as number));
       if (dice > bestQuestion) {

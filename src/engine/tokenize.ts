@@ -30,11 +30,11 @@ const ENGLISH_STOPWORDS = new Set(
   i me my mine we us our you your yours he him his she her it its they them their this that these those there here
   what which whom whose why how whats wheres whos hows
   much many any some all each every more most very so too also just only really please pls plz
-  tell know say let give show find get want wanted like need explain describe
+  tell know say let give show find get want wanted like need explain describe info information detail details
   anything something thing things bit lot
   today now tomorrow yesterday currently nowadays still right
   kind type sort exactly approximately roughly around number total overall actually
-  yes no not ok okay hmm um uh
+  yes no not ok okay hmm um uh hi hello hey excuse sorry thanks thank cheers
   s t d ll re ve m`.split(/\s+/),
 );
 
@@ -48,16 +48,19 @@ const HAN_STOP_CHARS = new Set(
   Array.from('的了吗嘛呢吧啊呀哦嗯么是在有与及或这那哪什怎几多少个请问我你他她它们告诉也都就被把给对从到为于之其而且能可以还又很更样些谁'),
 );
 
-/** Light English stemming, the same on both sides: plurals fold to the singular. */
+/** Light English stemming, the same on both sides: plurals fold to the singular, verb forms to the stem. */
 export function stemWord(word: string): string {
   if (word.length <= 3 || /\d/.test(word)) return word;
-  if (word.endsWith('ies') && word.length > 4) return `${word.slice(0, -3)}y`;
-  if (word.endsWith('sses')) return word.slice(0, -2);
-  if (word.endsWith('s') && !/(ss|us|is|os)$/.test(word)) return word.slice(0, -1);
+  let stem = word;
+  if (word.endsWith('ies') && word.length > 4) stem = `${word.slice(0, -3)}y`;
+  else if (word.endsWith('sses')) stem = word.slice(0, -2);
+  else if (word.endsWith('s') && !/(ss|us|is|os)$/.test(word)) stem = word.slice(0, -1);
   // Verb forms fold to the stem when enough of the word is left: opened/opening → open, founded → found.
-  if (word.endsWith('ing') && word.length >= 7) return word.slice(0, -3);
-  if (word.endsWith('ed') && word.length >= 6 && !word.endsWith('eed')) return word.slice(0, -2);
-  return word;
+  else if (word.endsWith('ing') && word.length >= 7) stem = word.slice(0, -3);
+  else if (word.endsWith('ed') && word.length >= 6 && !word.endsWith('eed')) stem = word.slice(0, -2);
+  // A silent final e goes too, so a verb meets its forms: locate, located, locating → locat; services → servic.
+  if (stem.endsWith('e') && stem.length >= 6 && !stem.endsWith('ee')) stem = stem.slice(0, -1);
+  return stem;
 }
 
 // Han runs, numbers, and words of any other script. A Latin word must not swallow the Han text after it
@@ -84,6 +87,8 @@ export function tokenizeNormalized(text: string): Token[] {
     else if (word !== undefined && QUESTION_WORDS.has(word)) tokens.push({ term: word, kind: TermKind.QuestionWord });
     else if (word !== undefined && !ENGLISH_STOPWORDS.has(word)) {
       const term = stemWord(word);
+      // Inflected filler is filler too: "info needed", "she wants", "it gets".
+      if (term !== word && ENGLISH_STOPWORDS.has(term)) continue;
       tokens.push(term === word ? { term, kind: TermKind.Word } : { term, kind: TermKind.Word, surface: word });
     }
   }
