@@ -133,6 +133,24 @@ function hashIds(ids: readonly number[]): number {
   return hash >>> 0;
 }
 
+/** One posting list to walk for a query word's vocabulary match. */
+interface PostingWalk {
+  readonly term: number;
+  readonly start: number;
+  readonly end: number;
+  readonly gain: number;
+  readonly light: boolean;
+  /** The query word it reads (its position in the query), and that word's credit stamp (0: its only list). */
+  readonly position: number;
+  readonly stamp: number;
+  /** The length of the word's shortest list: words are walked rarest first. */
+  order: number;
+  walked: boolean;
+}
+
+/** Credit stamps restart (and the stamp array is cleared) before they could overflow. */
+const STAMP_LIMIT = 0x3fffffff;
+
 /** Query matches one document can hold for the example-question pass (a 500-character question has fewer). */
 const RESCORE_MATCHES_MAX = 256;
 
@@ -179,6 +197,10 @@ export class FactIndex {
   private readonly unknownWeight: number;
   private readonly accumulator: Float64Array;
   private readonly touched: Int32Array;
+  /** What each fact has earned for the query word being walked (valid where `creditStamp` is that word's stamp). */
+  private readonly credit: Float64Array;
+  private readonly creditStamp: Int32Array;
+  private stamp = 0;
   /** Scratch for {@link rescore}: the query's matches found in the document being scored. */
   private readonly presentPosition = new Int32Array(RESCORE_MATCHES_MAX);
   private readonly presentTerm = new Int32Array(RESCORE_MATCHES_MAX);
@@ -327,6 +349,8 @@ export class FactIndex {
     this.sortedWords = words.sort();
     this.accumulator = new Float64Array(docs.length);
     this.touched = new Int32Array(docs.length);
+    this.credit = new Float64Array(docs.length);
+    this.creditStamp = new Int32Array(docs.length);
   }
 
   /** The best documents for a query, best first, each with a score in 0..1. */
@@ -506,22 +530,40 @@ export class FactIndex {
   private candidates(query: readonly QueryTerm[], limit: number): number[] {
     const acc = this.accumulator;
     const touched = this.touched;
+    const stamps = this.creditStamp;
+    const credits = this.credit;
     let count = 0;
     const maxDf = Math.max(1, this.size * CANDIDATE_TERM_MAX_DF_RATIO);
     const maxPostings = Math.max(CANDIDATE_TERM_MAX_POSTINGS, this.size * CANDIDATE_TERM_MAX_POSTINGS_RATIO);
-    const lists: { term: number; start: number; end: number; gain: number; light: boolean }[] = [];
-    for (const term of query) {
+    // One posting list per vocabulary match; a query word with synonyms or typo readings has several,
+    // and a fact earns the word once, for its best match, not once per synonym it happens to contain.
+    const lists: PostingWalk[] = [];
+    for (let position = 0; position < query.length; position++) {
+      const term = query[position] as QueryTerm;
+      let stamp = 0;
+      if (term.matches.length > 1) {
+        if (this.stamp >= STAMP_LIMIT) {
+          stamps.fill(0);
+          this.stamp = 0;
+        }
+        stamp = ++this.stamp;
+      }
+      let shortest = Number.POSITIVE_INFINITY;
+      const first = lists.length;
       for (const match of term.matches) {
         const start = this.postingStart[match.term] as number;
         const end = this.postingStart[match.term + 1] as number;
+        shortest = Math.min(shortest, end - start);
         // Question words only break ties: they are looked up in the best documents, never walked.
         const light = this.termKinds[match.term] === TermKind.QuestionWord;
-        lists.push({ term: match.term, start, end, gain: term.weight * match.edit, light });
+        lists.push({ term: match.term, start, end, gain: term.weight * match.edit, light, position, stamp, order: 0, walked: false });
       }
+      for (let i = first; i < lists.length; i++) (lists[i] as PostingWalk).order = shortest;
     }
-    lists.sort((a, b) => a.end - a.start - (b.end - b.start));
+    // Rarest first, and a word's lists together, so its credit per fact stays exact.
+    lists.sort((a, b) => a.order - b.order || a.position - b.position || a.end - a.start - (b.end - b.start));
     let used = 0;
-    const skipped: (typeof lists)[number][] = [];
+    const skipped: PostingWalk[] = [];
     for (const list of lists) {
       const length = list.end - list.start;
       if (list.light || (used >= 2 && (length > maxDf || length > maxPostings))) {
@@ -529,20 +571,49 @@ export class FactIndex {
         continue;
       }
       used++;
+      list.walked = true;
+      if (list.stamp === 0) {
+        // The word's only list: each fact appears once in it.
+        for (let p = list.start; p < list.end; p++) {
+          const doc = this.postingDoc[p] as number;
+          if (acc[doc] === 0) touched[count++] = doc;
+          acc[doc] = (acc[doc] as number) + list.gain * (this.postingField[p] as number);
+        }
+        continue;
+      }
       for (let p = list.start; p < list.end; p++) {
         const doc = this.postingDoc[p] as number;
+        const gain = list.gain * (this.postingField[p] as number);
+        if (stamps[doc] !== list.stamp) {
+          stamps[doc] = list.stamp;
+          credits[doc] = 0;
+        }
+        const earned = credits[doc] as number;
+        if (gain <= earned) continue;
         if (acc[doc] === 0) touched[count++] = doc;
-        acc[doc] = (acc[doc] as number) + list.gain * (this.postingField[p] as number);
+        acc[doc] = (acc[doc] as number) + gain - earned;
+        credits[doc] = gain;
       }
     }
     if (skipped.length > 0 && count > limit) {
       // Common words too long to walk still break ties among the best documents so far: look each up in
       // the sorted term lists of a bounded pool, then keep the best `limit` of the pool.
       const pool = selectTop(touched, count, acc, SKIPPED_TERM_RESCAN_POOL);
-      for (const list of skipped) {
-        for (const doc of pool) {
-          const at = binarySearch(this.docTermIds, this.docTermStart[doc] as number, this.docTermStart[doc + 1] as number, list.term);
-          if (at >= 0) acc[doc] = (acc[doc] as number) + list.gain * (this.docTermField[at] as number);
+      for (const doc of pool) {
+        for (let i = 0; i < skipped.length; i++) {
+          const list = skipped[i] as PostingWalk;
+          const gain = this.gainIn(doc, list);
+          if (gain === 0) continue;
+          // Only what this list earns beyond the word's other lists, walked or rescanned before it.
+          let before = 0;
+          if (list.stamp !== 0) {
+            for (const other of lists) {
+              if (other.position === list.position && other !== list && (other.walked || skipped.indexOf(other) < i)) {
+                before = Math.max(before, this.gainIn(doc, other));
+              }
+            }
+          }
+          if (gain > before) acc[doc] = (acc[doc] as number) + gain - before;
         }
       }
       const poolIds = Int32Array.from(pool);
@@ -553,6 +624,11 @@ export class FactIndex {
     const top = selectTop(touched, count, acc, limit);
     for (let i = 0; i < count; i++) acc[touched[i] as number] = 0;
     return top;
+  }
+
+  private gainIn(doc: number, list: PostingWalk): number {
+    const at = binarySearch(this.docTermIds, this.docTermStart[doc] as number, this.docTermStart[doc + 1] as number, list.term);
+    return at >= 0 ? list.gain * (this.docTermField[at] as number) : 0;
   }
 
   /** Stage 2: exact score of one document, bounded to 0..1. */

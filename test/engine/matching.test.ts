@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createEngine } from '../../src/engine/engine.js';
+import { FactIndex } from '../../src/engine/fact-index.js';
 import { stemWord, tokenize } from '../../src/engine/tokenize.js';
 import type { Fact, KnowledgeBase } from '../../src/knowledge/schema.js';
 
@@ -119,5 +120,22 @@ describe('ambiguity guard', () => {
     const reply = engine.ask('Who designed the roof of Qinghe Clinic?');
     expect(reply.kind).toBe('no-match');
     expect(reply.suggestions.length).toBeGreaterThan(0);
+  });
+});
+
+describe('candidate walk', () => {
+  it('credits a word once per fact, for its best synonym, not once per synonym the fact contains', () => {
+    const doc = (questions: string[], keywords: string[] = []) => ({ questions, keywords, aliases: [], answers: [] });
+    const index = new FactIndex([
+      doc(['How do I register, apply and get enrolment at Haiding School?']),
+      doc(['Where is Qinghe Clinic?']),
+      doc(['When is Qinghe Clinic open?']),
+      doc(['How do I sign up as a patient at Qinghe Clinic?'], ['enrol']),
+      doc(['Where is Shangdi Clinic?']),
+    ]);
+    // "enrol" reaches register, apply and enrolment (thesaurus); the school fact has all three, yet
+    // it must not outrank the one fact that says "enrol" and names the clinic.
+    const [best] = index.search(tokenize('What do I need to enrol at Qinghe Clinic?'), 1);
+    expect(best?.doc).toBe(3);
   });
 });
