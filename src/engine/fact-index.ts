@@ -377,7 +377,9 @@ export class FactIndex {
   private exactQuestionDocs(query: readonly QueryTerm[]): readonly number[] {
     const ids: number[] = [];
     for (const term of query) {
-      const exact = term.matches.length === 1 && term.matches[0]?.edit === 1 ? term.matches[0].term : undefined;
+      // The word itself, as written: its synonyms do not make it any less exact.
+      const first = term.matches[0];
+      const exact = first !== undefined && first.edit === 1 && first.synonym !== true ? first.term : undefined;
       if (exact === undefined) return [];
       ids.push(exact);
     }

@@ -139,3 +139,18 @@ describe('candidate walk', () => {
     expect(best?.doc).toBe(3);
   });
 });
+
+describe('word-for-word example questions', () => {
+  it('always reach their fact, also when a word of theirs has thesaurus synonyms', () => {
+    const doc = (questions: string[], keywords: string[] = []) => ({ questions, keywords, aliases: [], answers: [] });
+    const index = new FactIndex([
+      doc(['Market parking prices'], ['parking cost market']),
+      doc(['What does parking cost at the market?']),
+    ]);
+    // Both facts hold the same words, so the candidate walk keeps only the first; "cost" also reaches
+    // price and fee through the thesaurus, and the example question must still be found as written.
+    const results = index.search(tokenize('What does parking cost at the market?'), 1);
+    expect(results[0]?.doc).toBe(1);
+    expect(results[0]?.bestQuestion).toBe(1);
+  });
+});
