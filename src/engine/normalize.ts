@@ -43,7 +43,8 @@ const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 /** Apostrophes, possessives, digit groups and punctuation, on lower-case text. */
 function foldPunctuation(raw: string): string {
   // Each pass runs only when its character is there: most questions have no apostrophe, comma or dot.
-  let text = raw;
+  // U+E000 parks decimal points below: a user's own U+E000 is punctuation like any other.
+  let text = raw.includes('\ue000') ? raw.replace(/\ue000/g, ' ') : raw;
   if (/[\u2018\u2019\u02bc`´]/.test(text)) text = text.replace(/[\u2018\u2019\u02bc`´]/g, "'");
   if (text.includes("'")) text = text.replace(/(\p{L})'s\b/gu, '$1').replace(/(\p{L})s'(?=\s|$)/gu, '$1s');
   if (text.includes(',')) text = text.replace(/(\d),(?=\d{3}\b)/g, '$1');

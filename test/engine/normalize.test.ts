@@ -14,12 +14,29 @@ describe('normalizeText', () => {
     ['full-width Chinese punctuation', '海淀区面积多大？', '海淀区面积多大'],
     ['zero-width and bidi characters', 'gd\u200bp\u202e 2016', 'gd p 2016'],
     ['collapsed whitespace', '  many\t\n spaces  ', 'many spaces'],
+    // The normaliser parks decimal points on U+E000: a user's own U+E000 must not come through.
+    ['private-use U+E000 in the text', '海淀 \ue000 gdp 18\ue0005', '海淀 gdp 18 5'],
+    ['private-use U+E000 beside a decimal', 'gdp 18.5\ue000', 'gdp 18.5'],
   ])('%s', (_name, input, expected) => {
     expect(normalizeText(input)).toBe(expected);
   });
 
   it('returns an empty string for emoji and markup only', () => {
     expect(normalizeText('🙂🙂 <> !!')).toBe('');
+  });
+
+  it('keeps its contract for every code point up to U+3FFFF, alone, between words and beside Chinese', () => {
+    const contract = /^(?:[\p{L}\p{N}.]+(?: [\p{L}\p{N}.]+)*)?$/u;
+    const broken: string[] = [];
+    for (let cp = 0x80; cp < 0x40000; cp++) {
+      if (cp >= 0xd800 && cp <= 0xdfff) continue;
+      const char = String.fromCodePoint(cp);
+      for (const text of [char, `gdp ${char} 18.5`, `海淀${char}区`]) {
+        const out = normalizeText(text);
+        if (!contract.test(out) || normalizeText(out) !== out) broken.push(`U+${cp.toString(16)} in ${JSON.stringify(text)} → ${JSON.stringify(out)}`);
+      }
+    }
+    expect(broken.slice(0, 10)).toEqual([]);
   });
 });
 
