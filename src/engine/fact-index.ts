@@ -145,6 +145,7 @@ interface PostingWalk {
   readonly stamp: number;
   /** The length of the word's shortest list: words are walked rarest first. */
   order: number;
+  /** Set once its postings have been added to the accumulator. */
   walked: boolean;
 }
 
@@ -601,21 +602,25 @@ export class FactIndex {
       // Common words too long to walk still break ties among the best documents so far: look each up in
       // the sorted term lists of a bounded pool, then keep the best `limit` of the pool.
       const pool = selectTop(touched, count, acc, SKIPPED_TERM_RESCAN_POOL);
+      // A word earns a fact once, for its best list: what its skipped lists add is the best of them
+      // beyond the best of its walked lists (already credited).
+      const words = new Map<number, { walked: PostingWalk[]; skipped: PostingWalk[] }>();
+      for (const list of skipped) {
+        let word = words.get(list.position);
+        if (!word) {
+          word = { walked: lists.filter((l) => l.walked && l.position === list.position), skipped: [] };
+          words.set(list.position, word);
+        }
+        word.skipped.push(list);
+      }
       for (const doc of pool) {
-        for (let i = 0; i < skipped.length; i++) {
-          const list = skipped[i] as PostingWalk;
-          const gain = this.gainIn(doc, list);
+        for (const word of words.values()) {
+          let gain = 0;
+          for (const list of word.skipped) gain = Math.max(gain, this.gainIn(doc, list));
           if (gain === 0) continue;
-          // Only what this list earns beyond the word's other lists, walked or rescanned before it.
-          let before = 0;
-          if (list.stamp !== 0) {
-            for (const other of lists) {
-              if (other.position === list.position && other !== list && (other.walked || skipped.indexOf(other) < i)) {
-                before = Math.max(before, this.gainIn(doc, other));
-              }
-            }
-          }
-          if (gain > before) acc[doc] = (acc[doc] as number) + gain - before;
+          let earned = 0;
+          for (const list of word.walked) earned = Math.max(earned, this.gainIn(doc, list));
+          if (gain > earned) acc[doc] = (acc[doc] as number) + gain - earned;
         }
       }
       const poolIds = Int32Array.from(pool);
