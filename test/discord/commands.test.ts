@@ -2,21 +2,10 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildCommands, registerCommands } from '../../adapters/discord/commands.js';
-import type { DiscordConfig } from '../../src/config.js';
 import { startFakeDiscord, type FakeDiscord } from '../fakes/fake-discord.js';
+import { TEST_TOKEN, testConfig } from './harness.js';
 
 const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
-const TEST_TOKEN = 'fake-bot-token-for-register-tests';
-
-function testConfig(fake: FakeDiscord, overrides: Partial<DiscordConfig> = {}): DiscordConfig {
-  return {
-    token: TEST_TOKEN,
-    applicationId: fake.applicationId,
-    apiUrl: fake.apiUrl,
-    command: 'haidian',
-    ...overrides,
-  };
-}
 
 let fake: FakeDiscord;
 beforeAll(async () => {

@@ -1,5 +1,4 @@
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { startDiscordAdapter, type DiscordAdapter } from '../../adapters/discord/index.js';
 import type { Bot } from '../../src/bot.js';
 import type { DiscordConfig } from '../../src/config.js';
@@ -9,6 +8,7 @@ import {
   type FakeDiscord,
   type FakeDiscordOptions,
 } from '../fakes/fake-discord.js';
+import { lineSink } from '../helpers/log-lines.js';
 import { realBot, realEngine } from '../helpers/real-bot.js';
 
 export { realBot, realEngine };
@@ -16,7 +16,6 @@ export { realBot, realEngine };
 /** The real fact base of the repository. */
 export const KNOWLEDGE_DIR = path.resolve(import.meta.dirname, '../../knowledge');
 export const TEST_TOKEN = 'fake-bot-token-for-tests';
-
 
 /** The Discord config the adapter gets in tests: the fake's API, the fake's application id. */
 export function testConfig(
@@ -48,13 +47,7 @@ export async function startHarness(
   options: { bot?: Bot; fake?: FakeDiscordOptions } = {},
 ): Promise<Harness> {
   const fake = await startFakeDiscord(options.fake);
-  const lines: string[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, callback) {
-      lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
-      callback();
-    },
-  });
+  const { sink, lines } = lineSink();
   const logger = createLogger('debug', sink);
   const bot = options.bot ?? (await realBot());
   let adapter: DiscordAdapter;

@@ -1,9 +1,9 @@
-import { Writable } from 'node:stream';
 import { loadConfig, type Config } from '../../src/config.js';
 import type { Logger } from '../../src/log.js';
 import { createProcessLogger } from '../../src/process-log.js';
 import type { Metrics } from '../../src/metrics.js';
 import type { PlatformLauncher, StartedPlatform } from '../../src/app.js';
+import { lineSink } from '../helpers/log-lines.js';
 
 /** Helpers for in-process tests of `startApp`. */
 
@@ -14,13 +14,7 @@ export function testConfig(env: Record<string, string> = {}): Config {
 
 /** A process logger writing JSON lines into memory. */
 export function captureLogs(level: Config['logLevel'] = 'info', metrics?: Metrics): { logger: Logger; lines: string[]; records: () => Record<string, unknown>[] } {
-  const lines: string[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer, _encoding, done) {
-      lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
-      done();
-    },
-  });
+  const { sink, lines } = lineSink();
   const logger = createProcessLogger({ level, output: sink, ...(metrics ? { onPlatformError: metrics.platformError } : {}) });
   return { logger, lines, records: () => lines.map((line) => JSON.parse(line) as Record<string, unknown>) };
 }

@@ -3,16 +3,17 @@
  * every line is kept (to look for secrets), and the real Slack adapter against the fake Slack.
  */
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import type { webApi } from '@slack/bolt';
 import { startSlackAdapter, type SlackAdapter } from '../../adapters/slack/index.js';
 import type { PlatformLauncher } from '../../src/app.js';
 import type { Bot } from '../../src/bot.js';
 import type { SlackConfig } from '../../src/config.js';
 import { createLogger, type Logger } from '../../src/log.js';
-import { startFakeSlack, type FakeSlack, type RecordedCall } from '../fakes/fake-slack.js';
+import type { FakeSlack, RecordedCall } from '../fakes/fake-slack.js';
 import { postEvent, type SlackHttpResult } from '../fakes/slack-signing.js';
+import { launchSlack } from '../slack/harness.js';
 import { eventCallback, mentionEvent } from '../slack/payloads.js';
+import { lineSink } from '../helpers/log-lines.js';
 import { realBot, realEngine } from '../helpers/real-bot.js';
 
 export { realBot, realEngine };
@@ -37,17 +38,8 @@ export interface CapturedLogs {
 
 /** A process logger at `level` whose output is kept in memory. */
 export function captureLogs(level = 'info'): CapturedLogs {
-  const lines: string[] = [];
-  const logger = createLogger(
-    level,
-    new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        lines.push(...chunk.toString('utf8').split('\n').filter(Boolean));
-        done();
-      },
-    }),
-  );
-  return { logger, lines, text: () => lines.join('\n') };
+  const { sink, lines } = lineSink();
+  return { logger: createLogger(level, sink), lines, text: () => lines.join('\n') };
 }
 
 export interface SlackRig {
@@ -88,32 +80,14 @@ export function slackConfig(fake: FakeSlack): SlackConfig {
 
 /** Starts the fake Slack, then the real Slack adapter (real Bolt App, HTTP mode) against it. */
 export async function startSlackRig(options: SlackRigOptions = {}): Promise<SlackRig> {
-  const fake = await startFakeSlack();
   const logs = captureLogs(options.logLevel ?? 'info');
-  let adapter: SlackAdapter;
-  try {
-    adapter = await startSlackAdapter({
-      config: slackConfig(fake),
-      bot: options.bot ?? (await realBot()),
-      logger: logs.logger,
-      host: '127.0.0.1',
-      port: 0,
-      webApiRetryConfig: options.retryConfig ?? FAST_RETRY_CONFIG,
-    });
-  } catch (error) {
-    await fake.close();
-    throw error;
-  }
-  return {
-    fake,
-    adapter,
-    eventsUrl: `http://127.0.0.1:${adapter.port ?? 0}/slack/events`,
-    logs,
-    async stop() {
-      await adapter.stop();
-      await fake.close();
-    },
-  };
+  const launched = await launchSlack({
+    config: slackConfig,
+    logger: logs.logger,
+    ...(options.bot ? { bot: options.bot } : {}),
+    retryConfig: options.retryConfig ?? FAST_RETRY_CONFIG,
+  });
+  return { ...launched, logs };
 }
 
 let tsCounter = 0;
