@@ -1,6 +1,15 @@
 /** Formats benchmark results as a readable table, with the speed-ups and the issue-6 targets. */
 import type { EngineResult, SizeReport } from './measure.js';
 
+/** Start-up stages, ms since the process started. */
+export interface StartupStages {
+  readonly runtime_ms: number;
+  readonly import_ms: number;
+  readonly load_ms: number;
+  readonly build_ms: number;
+  readonly ask_ms: number;
+}
+
 export interface StartupReport {
   readonly runs: number;
   /** Median wall time from spawning `node dist/bench/startup.js` (compiled, as production runs) to its answer on stdout. */
@@ -8,13 +17,7 @@ export interface StartupReport {
   readonly min_ms: number;
   readonly max_ms: number;
   /** Median in-process stages (ms since the process started). */
-  readonly stages: {
-    readonly runtime_ms: number;
-    readonly import_ms: number;
-    readonly load_ms: number;
-    readonly build_ms: number;
-    readonly ask_ms: number;
-  };
+  readonly stages: StartupStages;
   readonly facts: number;
   readonly question: string;
   readonly answered: boolean;

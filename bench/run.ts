@@ -21,7 +21,13 @@ import {
   type SizeReport,
 } from './measure.js';
 import { ENGINE_NAMES, type EngineName } from './peers.js';
-import { formatReport, speedUps, type RunMeta, type StartupReport } from './report.js';
+import {
+  formatReport,
+  speedUps,
+  type RunMeta,
+  type StartupReport,
+  type StartupStages,
+} from './report.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '..');
@@ -161,12 +167,8 @@ function runSizeInChild(size: number, args: Args): Promise<SizeReport> {
   });
 }
 
-interface StartupLine {
-  readonly runtime_ms: number;
-  readonly import_ms: number;
-  readonly load_ms: number;
-  readonly build_ms: number;
-  readonly ask_ms: number;
+/** What bench/startup.ts prints: its stage times, and what it asked. */
+interface StartupLine extends StartupStages {
   readonly facts: number;
   readonly question: string;
   readonly kind: string;
@@ -179,10 +181,18 @@ const STARTUP_TSX = ['--import', 'tsx', path.join(HERE, 'startup.ts')];
 
 /** Compiles src/, adapters/ and bench/startup.ts into dist/ (tsconfig.build.json). */
 function buildForStartup(): void {
-  execFileSync(process.execPath, [path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', path.join(ROOT, 'tsconfig.build.json')], {
-    cwd: ROOT,
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  execFileSync(
+    process.execPath,
+    [
+      path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'),
+      '-p',
+      path.join(ROOT, 'tsconfig.build.json'),
+    ],
+    {
+      cwd: ROOT,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
 }
 
 /** Spawns the start-up probe and times it from spawn to the answer line on its stdout. */
@@ -228,7 +238,7 @@ async function measureStartup(runs: number): Promise<StartupReport> {
   const tsxWalls: number[] = [];
   for (let i = 0; i < runs; i++) tsxWalls.push((await startupOnce(STARTUP_TSX)).wall);
   const walls = samples.map((s) => s.wall);
-  const stage = (key: 'runtime_ms' | 'import_ms' | 'load_ms' | 'build_ms' | 'ask_ms'): number =>
+  const stage = (key: keyof StartupStages): number =>
     Math.round(median(samples.map((s) => s.line[key])) * 10) / 10;
   const first = (samples[0] as { line: StartupLine }).line;
   return {

@@ -20,6 +20,7 @@ import {
   loadRealQuestions,
   sourceUrls,
   type CaseTimings,
+  zeroTimings,
 } from '../test/reliability/hostile-input.js';
 
 /** The bound on one case (every path: normalise, ask three times, format twice, autocomplete). Generous: GC pauses included. */
@@ -108,15 +109,7 @@ async function main(): Promise<number> {
   let slowest = undefined as
     { ms: number; length: number; input: string; timings: CaseTimings } | undefined;
   const started = performance.now();
-  const stageMax: CaseTimings = {
-    normalize: 0,
-    scrub: 0,
-    ask: 0,
-    slack: 0,
-    discord: 0,
-    complete: 0,
-    total: 0,
-  };
+  const stageMax = zeroTimings();
 
   const shapes: { name: string; ms: number; askMs: number; scrubMs: number; failed: number }[] = [];
   for (const [name, input] of Object.entries(KNOWN_SHAPES)) {

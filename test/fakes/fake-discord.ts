@@ -870,6 +870,27 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       ...(name === focused ? { focused: true } : {}),
     }));
 
+  /** A slash command or an autocomplete request for it, dispatched to every connected session. */
+  const sendCommandInteraction = (
+    kind: number,
+    options: SlashCommandOptions,
+    focused?: string,
+  ): Dispatched<InteractionPayload> => {
+    const payload = {
+      ...interactionBase(kind, options),
+      data: {
+        id: commandId,
+        name: options.name ?? 'haidian',
+        type: 1,
+        options: commandOptions(options.options ?? {}, focused),
+        ...(options.dm ? {} : { guild_id: guildId }),
+      },
+    } as unknown as InteractionPayload;
+    const dispatchedAt = performance.now();
+    dispatchAll('INTERACTION_CREATE', payload, options.shard);
+    return { payload, dispatchedAt };
+  };
+
   const dispatchAll = (t: string, d: unknown, shard?: number): number => {
     let last = 0;
     for (const session of sessions.values()) {
@@ -969,37 +990,15 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     },
 
     sendSlashCommand(options = {}) {
-      const name = options.name ?? 'haidian';
-      const payload = {
-        ...interactionBase(InteractionKind.ApplicationCommand, options),
-        data: {
-          id: commandId,
-          name,
-          type: 1,
-          options: commandOptions(options.options ?? {}),
-          ...(options.dm ? {} : { guild_id: guildId }),
-        },
-      } as unknown as InteractionPayload;
-      const dispatchedAt = performance.now();
-      dispatchAll('INTERACTION_CREATE', payload, options.shard);
-      return { payload, dispatchedAt };
+      return sendCommandInteraction(InteractionKind.ApplicationCommand, options);
     },
 
     sendAutocomplete(options = {}) {
-      const name = options.name ?? 'haidian';
-      const payload = {
-        ...interactionBase(InteractionKind.Autocomplete, options),
-        data: {
-          id: commandId,
-          name,
-          type: 1,
-          options: commandOptions(options.options ?? {}, options.focused ?? 'question'),
-          ...(options.dm ? {} : { guild_id: guildId }),
-        },
-      } as unknown as InteractionPayload;
-      const dispatchedAt = performance.now();
-      dispatchAll('INTERACTION_CREATE', payload, options.shard);
-      return { payload, dispatchedAt };
+      return sendCommandInteraction(
+        InteractionKind.Autocomplete,
+        options,
+        options.focused ?? 'question',
+      );
     },
 
     sendButton(options) {

@@ -375,6 +375,11 @@ export interface CaseTimings {
   total: number;
 }
 
+/** Stage timings with every stage at zero. */
+export function zeroTimings(): CaseTimings {
+  return { normalize: 0, scrub: 0, ask: 0, slack: 0, discord: 0, complete: 0, total: 0 };
+}
+
 /** Every URL a source of the fact base gives: the only links a reply may carry. */
 export function sourceUrls(kb: KnowledgeBase): Set<string> {
   return new Set([...kb.sources.values()].map((source) => source.url));
@@ -782,15 +787,7 @@ export function createHostileChecker(
   return {
     checkInput(input) {
       const findings = new Findings();
-      const timings: CaseTimings = {
-        normalize: 0,
-        scrub: 0,
-        ask: 0,
-        slack: 0,
-        discord: 0,
-        complete: 0,
-        total: 0,
-      };
+      const timings = zeroTimings();
       const begun = performance.now();
       let mark = begun;
       const lap = (stage: keyof CaseTimings): void => {
