@@ -9,6 +9,7 @@ import { closeSync, openSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import type { BotStats } from './bot-process.js';
+import { watchChild } from './child.js';
 import type { BotProcess } from './run.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -58,19 +59,13 @@ export async function startMainProcess(env: Readonly<Record<string, string>>): P
     stdio: ['ignore', devNull, 'pipe'],
   });
   closeSync(devNull);
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr = (stderr + chunk.toString('utf8')).slice(-4_000);
-  });
-  const exited = new Promise<number | null>((resolve) =>
-    child.once('exit', (code) => resolve(code)),
-  );
+  const { stderr, exited } = watchChild(child);
   const base = `http://127.0.0.1:${port}`;
 
   const deadline = performance.now() + READY_TIMEOUT_MS;
   for (;;) {
     if (child.exitCode !== null)
-      throw new Error(`src/main.ts exited (${child.exitCode}) before it was ready:\n${stderr}`);
+      throw new Error(`src/main.ts exited (${child.exitCode}) before it was ready:\n${stderr()}`);
     const ready = await fetch(`${base}/readyz`).then(
       (response) => response.ok,
       () => false,
@@ -78,7 +73,7 @@ export async function startMainProcess(env: Readonly<Record<string, string>>): P
     if (ready) break;
     if (performance.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`src/main.ts not ready within ${READY_TIMEOUT_MS} ms:\n${stderr}`);
+      throw new Error(`src/main.ts not ready within ${READY_TIMEOUT_MS} ms:\n${stderr()}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { BotMessage, BotProcessSpec, BotStats } from './bot-process.js';
+import { watchChild } from './child.js';
 
 /** A step holds when its p99 is under this and nothing was lost, late, duplicated or failed. */
 export const HELD_P99_MS = 1_000;
@@ -127,13 +128,7 @@ export async function startBotProcess(spec: BotProcessSpec): Promise<BotProcess>
     },
   );
   closeSync(devNull);
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr = (stderr + chunk.toString('utf8')).slice(-4_000);
-  });
-  const exited = new Promise<number | null>((resolve) =>
-    child.once('exit', (code) => resolve(code)),
-  );
+  const { stderr, exited } = watchChild(child);
   const ready = await new Promise<{ port?: number }>((resolve, reject) => {
     child.on('message', (message: BotMessage) => {
       if (message.type === 'ready') resolve(message);
@@ -141,7 +136,7 @@ export async function startBotProcess(spec: BotProcessSpec): Promise<BotProcess>
         reject(new Error(`the bot process failed to start: ${message.message}`));
     });
     void exited.then((code) =>
-      reject(new Error(`the bot process exited (${String(code)}) before it was ready:\n${stderr}`)),
+      reject(new Error(`the bot process exited (${String(code)}) before it was ready:\n${stderr()}`)),
     );
   });
   return {
