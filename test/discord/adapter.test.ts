@@ -54,6 +54,17 @@ function expectNoPing(payload: unknown): void {
   expect(data.content ?? '').not.toMatch(/@(everyone|here)|<@&\d+>/);
 }
 
+/** Waits for the first message the bot posts, then checks it is the only one and replies to `messageId`. */
+async function expectOnlyReplyTo(h: Harness, messageId: string): Promise<void> {
+  await h.fake.waitFor(() => h.fake.requestsTo('POST /channels/*/messages')[0]);
+  const posts = h.fake.requestsTo('POST /channels/*/messages');
+  expect(posts).toHaveLength(1);
+  expect(
+    (posts[0]?.body as { message_reference?: { message_id: string } }).message_reference
+      ?.message_id,
+  ).toBe(messageId);
+}
+
 function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
@@ -322,13 +333,7 @@ describe('Discord adapter, end to end with the real discord.js Client', () => {
       content: `<@${h.fake.botUser.id}> ${GDP_QUESTION}`,
       mentions: [h.fake.botUser],
     });
-    await h.fake.waitFor(() => h.fake.requestsTo('POST /channels/*/messages')[0]);
-    const posts = h.fake.requestsTo('POST /channels/*/messages');
-    expect(posts).toHaveLength(1);
-    expect(
-      (posts[0]?.body as { message_reference?: { message_id: string } }).message_reference
-        ?.message_id,
-    ).toBe(last.payload.id);
+    await expectOnlyReplyTo(h, last.payload.id);
   });
 
   it('ignores its own messages, other bots and webhooks', async () => {
@@ -347,13 +352,7 @@ describe('Discord adapter, end to end with the real discord.js Client', () => {
     });
     h.fake.sendMessage({ content: GDP_QUESTION, dm: true, author: h.fake.botUser });
     const last = h.fake.sendMessage({ content: mention, mentions: [h.fake.botUser] });
-    await h.fake.waitFor(() => h.fake.requestsTo('POST /channels/*/messages')[0]);
-    const posts = h.fake.requestsTo('POST /channels/*/messages');
-    expect(posts).toHaveLength(1);
-    expect(
-      (posts[0]?.body as { message_reference?: { message_id: string } }).message_reference
-        ?.message_id,
-    ).toBe(last.payload.id);
+    await expectOnlyReplyTo(h, last.payload.id);
   });
 
   it('never pings when a question contains @everyone, @here or a role mention', async () => {
