@@ -134,19 +134,22 @@ export function targetChecks(
       pass: oos >= 0.95,
       detail: `${pct(oos)} %`,
     });
+    // Without peers in the run (--engines haidian-bot) there is nothing to be ahead of: no check, not a PASS.
     const peers = ten.results.filter((r) => r.engine !== 'haidian-bot');
-    const bestPeerIn = Math.max(...peers.map((r) => r.accuracy.in_scope ?? 0));
-    const bestPeerOos = Math.max(...peers.map((r) => r.oos_declined ?? 0));
-    checks.push({
-      label: '10k: in-scope ahead of every peer',
-      pass: inScope > bestPeerIn,
-      detail: `${pct(inScope)} vs best peer ${pct(bestPeerIn)}`,
-    });
-    checks.push({
-      label: '10k: OOS declined ahead of every peer',
-      pass: oos > bestPeerOos,
-      detail: `${pct(oos)} vs best peer ${pct(bestPeerOos)}`,
-    });
+    if (peers.length > 0) {
+      const bestPeerIn = Math.max(...peers.map((r) => r.accuracy.in_scope ?? 0));
+      const bestPeerOos = Math.max(...peers.map((r) => r.oos_declined ?? 0));
+      checks.push({
+        label: '10k: in-scope ahead of every peer',
+        pass: inScope > bestPeerIn,
+        detail: `${pct(inScope)} vs best peer ${pct(bestPeerIn)}`,
+      });
+      checks.push({
+        label: '10k: OOS declined ahead of every peer',
+        pass: oos > bestPeerOos,
+        detail: `${pct(oos)} vs best peer ${pct(bestPeerOos)}`,
+      });
+    }
   }
   const hundred = at(100_000)?.results.find((r) => r.engine === 'haidian-bot');
   if (hundred) {

@@ -6,7 +6,8 @@ import {
   generateCorpus,
   generateQueries,
 } from '../../bench/corpus.js';
-import { measureSize, scoreAnswers, stratify, type EngineResult } from '../../bench/measure.js';
+import { measureSize, scoreAnswers, stratify, type EngineResult, type SizeReport } from '../../bench/measure.js';
+import { targetChecks } from '../../bench/report.js';
 import { ENGINE_NAMES } from '../../bench/peers.js';
 
 describe('benchmark corpus', () => {
@@ -131,5 +132,34 @@ describe('benchmark run (100 facts, every engine, a few queries)', () => {
   it('answers exact example questions with the project engine', () => {
     const ours = report.results.find((r) => r.engine === 'haidian-bot');
     expect(ours?.accuracy.exact).toBeGreaterThan(0.5);
+  });
+});
+
+describe('issue-6 target checks', () => {
+  const row = (engine: EngineResult['engine'], inScope: number, oos: number): EngineResult => ({
+    engine,
+    facts: 10_000,
+    queries: 1000,
+    build_ms: 300,
+    p50_us: 40,
+    p99_us: 120,
+    rss_mb: 160,
+    heap_mb: 33,
+    accuracy: { exact: 1, paraphrase: 0.99, typo: 0.97, unseen: 0.76, in_scope: inScope },
+    oos_declined: oos,
+  });
+  const size = (results: EngineResult[]): SizeReport => ({
+    facts: 10_000,
+    corpus: { facts: 10_000, entities: 1, placeEntities: 1, serviceFacts: 0, topics: 1, questions: 1, distinctWords: 1, generate_ms: 1 },
+    baseline: { rss_mb: 100, heap_mb: 20 },
+    results,
+  });
+
+  it('compares with the peers only when peers ran', () => {
+    const labels = (results: EngineResult[]) => targetChecks([size(results)], undefined).map((c) => c.label);
+    expect(labels([row('haidian-bot', 0.93, 0.97)])).not.toContain('10k: in-scope ahead of every peer');
+    const withPeer = targetChecks([size([row('haidian-bot', 0.93, 0.97), row('minisearch', 0.86, 0.31)])], undefined);
+    expect(withPeer.find((c) => c.label === '10k: in-scope ahead of every peer')?.pass).toBe(true);
+    expect(withPeer.find((c) => c.label === '10k: in-scope top-1 ≥ 95 %')?.pass).toBe(false);
   });
 });
