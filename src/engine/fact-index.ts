@@ -455,16 +455,22 @@ export class FactIndex {
     if (token.kind !== TermKind.Word) return matches;
     // A known word also reaches its thesaurus synonyms, at a lower weight: "reserve" finds the fact that
     // says "book" even when some other fact happens to use "reserve".
-    if (exact !== undefined) return matches.concat(this.synonymMatches(token.term).filter((m) => m.term !== exact));
+    if (exact !== undefined) {
+      const synonyms = this.synonymMatches(token.term, exact);
+      return synonyms.length === 0 ? matches : matches.concat(synonyms);
+    }
     const typos = this.typoMatches(token.term, token.surface);
     return typos.length > 0 ? typos : this.synonymMatches(token.term);
   }
 
-  private synonymMatches(word: string): TermMatch[] {
+  /** The word's thesaurus entries found in the vocabulary, other than the word itself (`self`). */
+  private synonymMatches(word: string, self?: number): TermMatch[] {
+    const entries = STEMMED_SYNONYMS.get(word);
+    if (entries === undefined) return [];
     const out: TermMatch[] = [];
-    for (const synonym of STEMMED_SYNONYMS.get(word) ?? []) {
+    for (const synonym of entries) {
       const id = this.termIds.get(synonym);
-      if (id !== undefined && !out.some((m) => m.term === id)) out.push({ term: id, edit: SYNONYM_WEIGHT, synonym: true });
+      if (id !== undefined && id !== self && !out.some((m) => m.term === id)) out.push({ term: id, edit: SYNONYM_WEIGHT, synonym: true });
     }
     return out;
   }
