@@ -58,16 +58,19 @@ export function parseKnowledge(files: readonly { name: string; file: string; tex
   const sourcesFile = files.find((f) => f.name === SOURCES_FILE);
   if (!sourcesFile) issues.push({ file: SOURCES_FILE, path: '', message: 'missing: every fact base needs a sources.yaml that defines its sources' });
 
+  const addSources = (parsed: ParsedFile, list: readonly Source[]): void => {
+    list.forEach((source, i) => {
+      if (sources.has(source.id)) issues.push(issueAt(parsed, ['sources', i, 'id'], `duplicate source id "${source.id}"`));
+      else sources.set(source.id, source);
+    });
+  };
+
   for (const input of files) {
     const parsed = parseYaml(input.file, input.text, issues);
     if (!parsed) continue;
     if (input.name === SOURCES_FILE) {
       const data = validate(parsed, SourcesFileSchema, issues);
-      data?.sources.forEach((source, i) => {
-        if (sources.has(source.id)) {
-          issues.push(issueAt(parsed, ['sources', i, 'id'], `duplicate source id "${source.id}"`));
-        } else sources.set(source.id, source);
-      });
+      if (data) addSources(parsed, data.sources);
     } else if (input.name === ENTITIES_FILE) {
       const data = validate(parsed, EntitiesFileSchema, issues);
       if (data) {
@@ -77,6 +80,7 @@ export function parseKnowledge(files: readonly { name: string; file: string; tex
     } else {
       const data = validate(parsed, FactFileSchema, issues);
       if (!data) continue;
+      addSources(parsed, data.sources);
       data.topics.forEach((topic, i) => {
         if (topicIds.has(topic.id)) issues.push(issueAt(parsed, ['topics', i, 'id'], `duplicate topic id "${topic.id}"`));
         topicIds.add(topic.id);
@@ -99,7 +103,7 @@ export function parseKnowledge(files: readonly { name: string; file: string; tex
 
   for (const { fact, file, index } of sourceRefs) {
     fact.sources.forEach((id, s) => {
-      if (!sources.has(id)) issues.push(issueAt(file, ['facts', index, 'sources', s], `unknown source "${id}" (define it in ${SOURCES_FILE})`));
+      if (!sources.has(id)) issues.push(issueAt(file, ['facts', index, 'sources', s], `unknown source "${id}" (define it in ${SOURCES_FILE} or under sources: in a fact file)`));
     });
     if (!topicIds.has(fact.topic)) {
       issues.push(issueAt(file, ['facts', index, 'topic'], `unknown topic "${fact.topic}" (define it under topics: in any fact file)`));

@@ -64,6 +64,8 @@ export const TopicSchema = z.strictObject({
 export type Topic = z.infer<typeof TopicSchema>;
 
 export const FactFileSchema = z.strictObject({
+  /** Sources cited mostly by this file's facts; ids are unique across `sources.yaml` and every fact file. */
+  sources: z.array(SourceSchema).default([]),
   topics: z.array(TopicSchema).default([]),
   facts: z.array(FactSchema).default([]),
 });

@@ -58,9 +58,20 @@ describe('parseKnowledge', () => {
     expect(kb.factFiles.get('gdp-2016')).toBe('knowledge/economy.yaml');
   });
 
+  it('reads sources defined in a fact file, and rejects an id defined twice across files', () => {
+    const local = SOURCES.replace('gov-cn-2017', 'local-2017').replace(/^sources:\n/, '');
+    const kb = parse({
+      'sources.yaml': SOURCES,
+      'economy.yaml': `sources:\n${local}${topics}facts:\n${fact(['sources: sources: [local-2017]'])}\n`,
+    });
+    expect(kb.sources.get('local-2017')?.url).toBe('http://english.gov.cn/a.htm');
+    const twice = issuesOf({ 'sources.yaml': SOURCES, 'economy.yaml': `${SOURCES}${topics}facts:\n${fact()}\n` });
+    expect(twice).toEqual([expect.stringContaining('duplicate source id "gov-cn-2017"')]);
+  });
+
   it('names the file, fact and source for an unknown source reference', () => {
     const issues = issuesOf({ 'sources.yaml': SOURCES, 'economy.yaml': `${topics}facts:\n${fact(['sources: sources: [gov-cn-2071]'])}\n` });
-    expect(issues).toEqual(['knowledge/economy.yaml:10: facts[0] (gdp-2016).sources[0]: unknown source "gov-cn-2071" (define it in sources.yaml)']);
+    expect(issues).toEqual(['knowledge/economy.yaml:10: facts[0] (gdp-2016).sources[0]: unknown source "gov-cn-2071" (define it in sources.yaml or under sources: in a fact file)']);
   });
 
   it('reports malformed YAML with its line number', () => {
