@@ -1,6 +1,7 @@
 // @ts-check
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import { layers } from './eslint.layers.js';
 
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'coverage/'] },
@@ -17,21 +18,8 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
     },
   },
-  {
-    // The engine and knowledge core stay platform-free: dependencies point inward.
-    files: ['src/engine/**/*.ts', 'src/knowledge/**/*.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            { group: ['**/adapters/**'], message: 'The core must not import adapters.' },
-            { group: ['@slack/*', 'discord.js'], message: 'The core is platform-free.' },
-          ],
-        },
-      ],
-    },
-  },
+  // The dependency rule between layers (docs/architecture.md).
+  ...layers,
   {
     // vitest's asymmetric matchers (expect.any, expect.objectContaining) are typed any.
     files: ['test/**/*.ts'],

@@ -1,7 +1,7 @@
 // Developer tool: grid over the answer threshold and the unknown-word weight, per eval file.
 import { readFileSync } from 'node:fs';
 import { createEngine } from '../src/engine/engine.js';
-import { parseEvalFile, runEval } from '../src/eval.js';
+import { parseEvalFile, runEval } from '../src/curator/eval.js';
 import { loadKnowledge } from '../src/knowledge/load.js';
 
 const kb = await loadKnowledge('knowledge');

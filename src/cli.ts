@@ -2,12 +2,13 @@ import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { runTerminalChat } from '../adapters/terminal/chat.js';
-import { createBot } from './bot.js';
-import { knowledgeDirFrom } from './config.js';
+import { createBot } from './bot/bot.js';
+import { ConfigError, knowledgeDirFrom, loadConfig } from './config.js';
 import { createEngine } from './engine/engine.js';
 import { renderPlainText } from './engine/render.js';
 import type { Engine, Reply } from './engine/types.js';
-import { formatEvalReport, parseEvalFile, runEval } from './eval.js';
+import { formatEvalReport, parseEvalFile, runEval } from './curator/eval.js';
+import { runReportCommand } from './curator/report-cli.js';
 import { KnowledgeError } from './knowledge/errors.js';
 import { lintKnowledge } from './knowledge/lint.js';
 import { loadKnowledge } from './knowledge/load.js';
@@ -18,7 +19,8 @@ const USAGE = `usage:
   npm run --silent ask -- --json < file       one JSON object per input line
   npm run chat                                chat in the terminal
   npm run eval -- FILE.jsonl [FILE.jsonl …]   score question files
-  npm run knowledge:check                     validate and lint the fact base`;
+  npm run knowledge:check                     validate and lint the fact base
+  npm run report -- [--top N] [--json] [FILE] the unanswered questions, grouped`;
 
 /** The JSON shape of one reply on the CLI (a stable contract: evaluation tools read it). */
 export function toCliJson(question: string, reply: Reply): Record<string, unknown> {
@@ -99,7 +101,10 @@ async function chat(): Promise<number> {
   return 0;
 }
 
-const COMMANDS: Record<string, (args: string[]) => Promise<number>> = { ask, eval: evaluate, check, chat };
+// The environment is read only when no log file is named: a curator can report on a copied log anywhere.
+const report = (args: string[]): Promise<number> => runReportCommand(args, () => loadConfig(process.env).unansweredLog);
+
+const COMMANDS: Record<string, (args: string[]) => Promise<number>> = { ask, eval: evaluate, check, chat, report };
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -111,7 +116,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     return await run(rest);
   } catch (error) {
-    if (error instanceof KnowledgeError) {
+    if (error instanceof KnowledgeError || error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);
       return 1;
     }

@@ -1,5 +1,11 @@
 import { z } from 'zod';
 
+/**
+ * How long Discord start-up waits for the gateway's READY before giving up with a clear error. Here,
+ * not in the adapter, because the shard supervisor (src/host) waits on it too.
+ */
+export const DISCORD_READY_TIMEOUT_MS = 60_000;
+
 /** Empty strings count as unset, so `FOO=` in a .env file means "use the default". */
 const optionalString = z.preprocess((value) => (value === '' ? undefined : value), z.string().trim().min(1).optional());
 const withDefault = <T extends z.ZodType>(schema: T, fallback: z.input<T>) =>

@@ -2,17 +2,20 @@ import { Status } from 'discord.js';
 import { startDiscordAdapter } from '../adapters/discord/index.js';
 import { startSlackAdapter } from '../adapters/slack/index.js';
 import { runTerminalChat } from '../adapters/terminal/chat.js';
-import { PlatformStartError, startApp, type PlatformLauncher } from './app.js';
-import { ConfigError, loadConfig, type Config } from './config.js';
-import { createShardedDiscord, type ShardedDiscord } from './discord-shards.js';
+import { ConfigError, loadConfig, type Config, type DiscordConfig } from './config.js';
+import { PlatformStartError, startApp, type PlatformLauncher } from './host/app.js';
+import { runDiscordShardChild, SHARD_ID } from './host/discord-shard-child.js';
+import { createShardedDiscord, DISCORD_SHARD_FLAG, type ShardedDiscord } from './host/discord-shards.js';
+import { createMetrics } from './host/metrics.js';
+import { createProcessLogger } from './host/process-log.js';
+import { installSignalHandlers } from './host/shutdown.js';
 import { KnowledgeError } from './knowledge/errors.js';
-import { createMetrics } from './metrics.js';
-import { createProcessLogger } from './process-log.js';
-import { installSignalHandlers } from './shutdown.js';
 
 /**
- * Composition root: config → knowledge → engine → the platforms configured (Slack, Discord or both),
- * or the terminal chat when none is. `npm start` runs this.
+ * Composition root of the hosted bot: config → knowledge → engine → the platforms configured (Slack,
+ * Discord or both), or the terminal chat when none is. `npm start` runs this. With `--discord-shard`
+ * it is one Discord shard process instead, forked by the shard supervisor (src/host/discord-shards.ts).
+ * With src/cli.ts, the only module of src/ that knows the adapters (docs/architecture.md).
  */
 
 /** The terminal chat's stdout is the conversation: logs go to stderr, and only warnings and errors. */
@@ -21,7 +24,7 @@ const LEVEL_ORDER = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent
 
 /**
  * One launcher per platform whose variables are set; this is the only place that knows the adapters.
- * With DISCORD_SHARDS, `sharded` runs Discord in one process per shard instead (src/discord-shards.ts).
+ * With DISCORD_SHARDS, `sharded` runs Discord in one process per shard instead (src/host/discord-shards.ts).
  */
 function platformLaunchers(config: Config, sharded?: ShardedDiscord): PlatformLauncher[] {
   const launchers: PlatformLauncher[] = [];
@@ -48,25 +51,32 @@ function platformLaunchers(config: Config, sharded?: ShardedDiscord): PlatformLa
     });
   }
   if (sharded) launchers.push(sharded.launcher);
-  else if (discord) {
-    launchers.push({
-      platform: 'discord',
-      servesRoutes: false,
-      async start({ bot, logger }) {
-        const adapter = await startDiscordAdapter({ config: discord, bot, logger });
-        return {
-          details: { mode: 'gateway', guilds: adapter.client.guilds.cache.size, ...(discord.shards !== undefined ? { shards: discord.shards } : {}) },
-          // Every shard, live: the client's own ready flag stays true while a shard reconnects.
-          isConnected: () => adapter.client.isReady() && adapter.client.ws.shards.every((shard) => shard.status === Status.Ready),
-          stop: (options) => adapter.stop(options),
-        };
-      },
-    });
-  }
+  else if (discord) launchers.push(discordLauncher(discord));
   return launchers;
 }
 
+/** The Discord platform in this process: every shard of `discord` (one, or DISCORD_SHARDS without the supervisor). */
+function discordLauncher(discord: DiscordConfig): PlatformLauncher {
+  return {
+    platform: 'discord',
+    servesRoutes: false,
+    async start({ bot, logger }) {
+      const adapter = await startDiscordAdapter({ config: discord, bot, logger });
+      return {
+        details: { mode: 'gateway', shardCount: adapter.client.options.shardCount ?? 1, guilds: adapter.client.guilds.cache.size },
+        // Every shard, live: the client's own ready flag stays true while a shard reconnects.
+        isConnected: () => adapter.client.isReady() && adapter.client.ws.shards.every((shard) => shard.status === Status.Ready),
+        stop: (options) => adapter.stop(options),
+      };
+    },
+  };
+}
+
 async function main(): Promise<number | undefined> {
+  if (process.argv.includes(DISCORD_SHARD_FLAG)) {
+    await runDiscordShardChild(discordLauncher);
+    return undefined;
+  }
   const config = loadConfig(process.env);
   const hosted = config.slack !== undefined || config.discord !== undefined;
   const processMetrics = createMetrics({ processMetrics: hosted });
@@ -100,7 +110,10 @@ try {
 } catch (error) {
   // Misconfiguration: say what is wrong (each variable, each fact base problem) and stop with 1.
   if (error instanceof ConfigError || error instanceof KnowledgeError || error instanceof PlatformStartError) {
-    process.stderr.write(`${error.message}\n`);
+    const shard = process.argv.includes(DISCORD_SHARD_FLAG);
+    process.stderr.write(`${shard ? `shard ${SHARD_ID}: ` : ''}${error.message}\n`);
+    // A shard's IPC channel to the manager would keep it alive: leave explicitly.
+    if (shard) process.exit(1);
     process.exitCode = 1;
   } else throw error;
 }

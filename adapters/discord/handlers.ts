@@ -7,9 +7,9 @@ import {
   type Message,
   type RepliableInteraction,
 } from 'discord.js';
-import type { AskContext, Bot } from '../../src/bot.js';
+import type { AskContext, Bot } from '../../src/bot/bot.js';
 import type { Language, Reply } from '../../src/engine/types.js';
-import type { Logger } from '../../src/log.js';
+import type { Logger } from '../../src/bot/log.js';
 import { PRIVATE_OPTION, QUESTION_OPTION } from './commands.js';
 import { parseFactCustomId } from './custom-ids.js';
 import {

@@ -1,12 +1,10 @@
 import { Client, Events, GatewayIntentBits, Partials, type ClientOptions } from 'discord.js';
-import type { Bot } from '../../src/bot.js';
-import type { DiscordConfig } from '../../src/config.js';
-import { createInFlight } from '../../src/in-flight.js';
-import type { Logger } from '../../src/log.js';
+import type { Bot } from '../../src/bot/bot.js';
+import { DISCORD_READY_TIMEOUT_MS, type DiscordConfig } from '../../src/config.js';
+import { createInFlight } from '../../src/bot/in-flight.js';
+import type { Logger } from '../../src/bot/log.js';
 import { describeError, handleInteraction, handleMessage, type HandlerDeps } from './handlers.js';
 
-/** How long start-up waits for the gateway's READY before giving up with a clear error. */
-export const DISCORD_READY_TIMEOUT_MS = 60_000;
 /** How long stop() waits for replies in flight when the caller gives no limit. */
 export const DISCORD_DRAIN_TIMEOUT_MS = 10_000;
 

@@ -1,5 +1,5 @@
 import { LogLevel, type Logger as BoltLogger } from '@slack/bolt';
-import type { Logger } from '../../src/log.js';
+import type { Logger } from '../../src/bot/log.js';
 
 /**
  * Routes Bolt's and the Web API client's logs into the process logger. Bolt's `debug` goes to pino's

@@ -1,17 +1,17 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, SocketModeReceiver, type webApi } from '@slack/bolt';
-import type { Bot } from '../../src/bot.js';
+import type { Bot } from '../../src/bot/bot.js';
 import type { SlackConfig } from '../../src/config.js';
-import { createInFlight, type InFlight } from '../../src/in-flight.js';
-import type { Logger } from '../../src/log.js';
+import { createInFlight, type InFlight } from '../../src/bot/in-flight.js';
+import type { Logger } from '../../src/bot/log.js';
 import { createBoltLogger } from './bolt-logger.js';
-import { createDedupCache } from './dedup.js';
+import { createDedupCache } from '../../src/bot/dedup.js';
 import { registerSlackListeners } from './listeners.js';
 import { createSlackHttpReceiver } from './receiver.js';
 
 export { formatSlackReply } from './format.js';
-export { EVENT_DEDUP_TTL_MS } from './dedup.js';
+export { EVENT_DEDUP_TTL_MS } from '../../src/bot/dedup.js';
 
 /**
  * How the Web API client retries: a few attempts with backoff. A 429 first waits its `Retry-After`

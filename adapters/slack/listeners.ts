@@ -1,8 +1,8 @@
 import type { AllMiddlewareArgs, App, BlockAction, RespondFn } from '@slack/bolt';
-import type { AskContext, Bot } from '../../src/bot.js';
+import type { AskContext, Bot } from '../../src/bot/bot.js';
 import type { Reply } from '../../src/engine/types.js';
-import type { Logger } from '../../src/log.js';
-import type { DedupCache } from './dedup.js';
+import type { Logger } from '../../src/bot/log.js';
+import type { DedupCache } from '../../src/bot/dedup.js';
 import {
   ACTION_SHARE,
   ACTION_SUGGEST_PREFIX,

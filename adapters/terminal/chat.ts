@@ -1,5 +1,5 @@
 import { createInterface } from 'node:readline';
-import type { Bot } from '../../src/bot.js';
+import type { Bot } from '../../src/bot/bot.js';
 import { renderPlainText } from '../../src/engine/render.js';
 
 export interface TerminalChatOptions {

@@ -10,42 +10,11 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { startDiscordAdapter } from '../../adapters/discord/index.js';
 import { startSlackAdapter } from '../../adapters/slack/index.js';
-import { createBot } from '../../src/bot.js';
-import type { DiscordConfig, SlackConfig } from '../../src/config.js';
+import { createBot } from '../../src/bot/bot.js';
 import { createEngine } from '../../src/engine/engine.js';
 import { loadKnowledge } from '../../src/knowledge/load.js';
-import { createLogger } from '../../src/log.js';
-import { LOOP_RESOLUTION_MS } from './run.js';
-
-/** What the load script sends as the first argument (JSON). */
-export type BotProcessSpec =
-  | {
-      readonly platform: 'slack';
-      readonly knowledgeDir: string;
-      readonly logLevel: string;
-      readonly slack: SlackConfig;
-    }
-  | {
-      readonly platform: 'discord';
-      readonly knowledgeDir: string;
-      readonly logLevel: string;
-      readonly discord: DiscordConfig;
-    };
-
-/** Resource use since the previous `stats` request. */
-export interface BotStats {
-  /** CPU time over wall time, in % of one core. */
-  readonly cpuPercent: number;
-  /** Event-loop lag, p99 and max, in ms beyond the sampling interval. */
-  readonly loopDelayP99Ms: number;
-  readonly loopDelayMaxMs: number;
-  readonly rssMb: number;
-}
-
-export type BotMessage =
-  | { readonly type: 'ready'; readonly port?: number }
-  | { readonly type: 'stats'; readonly stats: BotStats }
-  | { readonly type: 'failed'; readonly message: string };
+import { createLogger } from '../../src/bot/log.js';
+import { LOOP_RESOLUTION_MS, type BotMessage, type BotProcessSpec } from './protocol.js';
 
 async function main(): Promise<void> {
   const spec = JSON.parse(process.argv[2] ?? '{}') as BotProcessSpec;

@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
-import type { BotStats } from './bot-process.js';
+import type { BotStats } from './protocol.js';
 import { watchChild } from './child.js';
 import type { BotProcess } from './run.js';
 

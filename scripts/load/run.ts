@@ -8,15 +8,13 @@ import { openSync, closeSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import type { BotMessage, BotProcessSpec, BotStats } from './bot-process.js';
+import { LOOP_RESOLUTION_MS, type BotMessage, type BotProcessSpec, type BotStats } from './protocol.js';
 import { watchChild } from './child.js';
 
 /** A step holds when its p99 is under this and nothing was lost, late, duplicated or failed. */
 export const HELD_P99_MS = 1_000;
 /** How often the scheduler wakes to send what is due and collect answers. */
 const TICK_MS = 2;
-/** The event-loop delay sampling interval; the histogram's values include it, so it is subtracted. */
-export const LOOP_RESOLUTION_MS = 10;
 /** The bot is idle again when no answer arrived for this long after a step. */
 const QUIET_MS = 500;
 

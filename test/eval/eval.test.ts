@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createEngine } from '../../src/engine/engine.js';
 import type { Engine } from '../../src/engine/types.js';
-import { parseEvalFile, runEval } from '../../src/eval.js';
+import { parseEvalFile, runEval } from '../../src/curator/eval.js';
 import { loadKnowledge } from '../../src/knowledge/load.js';
 
 // The project's own eval sets (not the shared development set: a user's clone does not have it).

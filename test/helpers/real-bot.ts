@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { createBot, type Bot } from '../../src/bot.js';
+import { createBot, type Bot } from '../../src/bot/bot.js';
 import { createEngine } from '../../src/engine/engine.js';
 import type { Engine } from '../../src/engine/types.js';
 import { loadKnowledge } from '../../src/knowledge/load.js';

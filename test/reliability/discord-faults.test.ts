@@ -10,7 +10,7 @@ import {
   type InteractionPayload,
   type RecordedRequest,
 } from '../fakes/fake-discord.js';
-import { startHarness, type Harness } from '../discord/harness.js';
+import { startHarness, type Harness } from '../adapters/discord/harness.js';
 import { settle } from './harness.js';
 
 const QUESTIONS = [

@@ -5,14 +5,14 @@
 import path from 'node:path';
 import type { webApi } from '@slack/bolt';
 import { startSlackAdapter, type SlackAdapter } from '../../adapters/slack/index.js';
-import type { PlatformLauncher } from '../../src/app.js';
-import type { Bot } from '../../src/bot.js';
+import type { PlatformLauncher } from '../../src/host/app.js';
+import type { Bot } from '../../src/bot/bot.js';
 import type { SlackConfig } from '../../src/config.js';
-import { createLogger, type Logger } from '../../src/log.js';
+import { createLogger, type Logger } from '../../src/bot/log.js';
 import type { FakeSlack, RecordedCall } from '../fakes/fake-slack.js';
 import { postEvent, type SlackHttpResult } from '../fakes/slack-signing.js';
-import { launchSlack } from '../slack/harness.js';
-import { eventCallback, mentionEvent } from '../slack/payloads.js';
+import { launchSlack } from '../adapters/slack/harness.js';
+import { eventCallback, mentionEvent } from '../adapters/slack/payloads.js';
 import { lineSink } from '../helpers/log-lines.js';
 import { realBot, realEngine } from '../helpers/real-bot.js';
 

@@ -44,7 +44,7 @@ import { toQuestion } from '../../adapters/slack/question.js';
 import { normalizeText } from '../../src/engine/normalize.js';
 import type { Engine, Reply, ReplyKind } from '../../src/engine/types.js';
 import type { KnowledgeBase } from '../../src/knowledge/schema.js';
-import { scrubPersonalData } from '../../src/unanswered.js';
+import { scrubPersonalData } from '../../src/curator/unanswered.js';
 
 export const SLACK_BOT_USER_ID = 'UBOT0001';
 /** The longest text a Slack message can carry (https://docs.slack.dev/reference/methods/chat.postMessage). */

@@ -7,7 +7,7 @@ import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startApp, type RunningApp } from '../../src/app.js';
+import { startApp, type RunningApp } from '../../src/host/app.js';
 import { loadConfig } from '../../src/config.js';
 import { escapeSlackText } from '../../adapters/slack/format.js';
 import { startFakeSlack } from '../fakes/fake-slack.js';

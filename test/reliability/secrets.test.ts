@@ -6,14 +6,14 @@ import { inspect } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startDiscordAdapter, type DiscordAdapter } from '../../adapters/discord/index.js';
 import { startSlackAdapter } from '../../adapters/slack/index.js';
-import { PlatformStartError, startApp } from '../../src/app.js';
-import type { Bot } from '../../src/bot.js';
+import { PlatformStartError, startApp } from '../../src/host/app.js';
+import type { Bot } from '../../src/bot/bot.js';
 import { loadConfig } from '../../src/config.js';
-import { createSilentLogger } from '../../src/log.js';
+import { createSilentLogger } from '../../src/bot/log.js';
 import { startFakeDiscord, type FakeDiscord } from '../fakes/fake-discord.js';
 import { slackError, startFakeSlack } from '../fakes/fake-slack.js';
 import { postEvent } from '../fakes/slack-signing.js';
-import { eventCallback, mentionEvent } from '../slack/payloads.js';
+import { eventCallback, mentionEvent } from '../adapters/slack/payloads.js';
 import {
   APP_TOKEN,
   BOT_TOKEN,

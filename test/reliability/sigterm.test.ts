@@ -6,7 +6,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFakeSlack, type FakeSlack } from '../fakes/fake-slack.js';
-import { startBot, type BotProcess } from '../hosted/process.js';
+import { startBot, type BotProcess } from '../host/process.js';
 import {
   BOT_TOKEN,
   KNOWLEDGE_DIR,

@@ -9,9 +9,9 @@ import {
   SLACK_REQUEST_MAX_SKEW_SECONDS,
   timestampSkewSeconds,
 } from '../../adapters/slack/receiver.js';
-import type { Bot } from '../../src/bot.js';
+import type { Bot } from '../../src/bot/bot.js';
 import { signSlackRequest } from '../fakes/slack-signing.js';
-import { eventCallback, mentionEvent } from '../slack/payloads.js';
+import { eventCallback, mentionEvent } from '../adapters/slack/payloads.js';
 import {
   postsByThread,
   realBot,

@@ -1,0 +1,70 @@
+import type { Engine } from '../engine/types.js';
+import type { Completion, Language, Reply } from '../engine/types.js';
+
+/** The platforms a question can come from; used for metrics and logs only, never for branching. */
+export type Platform = 'slack' | 'discord' | 'terminal' | 'cli';
+
+/** Who asked, where: ids only (never message text), for logs, metrics and rate limiting. */
+export interface AskContext {
+  readonly platform: Platform;
+  /** Platform user id; rate limits are per user. */
+  readonly userId?: string;
+  /** Channel, thread or interaction id, for logs. */
+  readonly conversationId?: string;
+  /** Platform event id, for logs. */
+  readonly eventId?: string;
+}
+
+/**
+ * What adapters talk to. It wraps the engine with the process's concerns (current fact base after
+ * hot reload, rate limits, metrics, the unanswered log) so adapters stay thin.
+ */
+export interface Bot {
+  ask(question: string, context: AskContext): Promise<Reply>;
+  answerFact(factId: string, language: Language | undefined, context: AskContext): Promise<Reply>;
+  complete(partial: string, limit: number): Completion[];
+  help(language?: Language): Reply;
+}
+
+/** Called once per reply the bot produces (metrics, logs, the unanswered log). Must not throw. */
+export type ReplyObserver = (reply: Reply, context: AskContext, question: string, elapsedMs: number) => void;
+
+/** Decides whether a user may ask now; the default lets everyone through. */
+export interface AskGate {
+  /** Returns a `notice` reply to send instead of answering, or undefined to answer. */
+  check(context: AskContext, language: Language): Reply | undefined;
+}
+
+export interface BotOptions {
+  /** The engine to use for the next question: a getter, so a hot reload swaps it without restarting adapters. */
+  readonly getEngine: () => Engine;
+  readonly gate?: AskGate;
+  readonly observers?: readonly ReplyObserver[];
+}
+
+/** The adapters' entry point: engine plus rate limit and observation. */
+export function createBot(options: BotOptions): Bot {
+  const observe = (reply: Reply, context: AskContext, question: string, started: number): Reply => {
+    const elapsed = performance.now() - started;
+    for (const observer of options.observers ?? []) observer(reply, context, question, elapsed);
+    return reply;
+  };
+  return {
+    ask(question, context) {
+      const started = performance.now();
+      const engine = options.getEngine();
+      const language = /\p{Script=Han}/u.test(question) ? 'zh' : 'en';
+      const blocked = options.gate?.check(context, language);
+      if (blocked) return Promise.resolve(observe(blocked, context, question, started));
+      return Promise.resolve(observe(engine.ask(question), context, question, started));
+    },
+    answerFact(factId, language, context) {
+      const started = performance.now();
+      const blocked = options.gate?.check(context, language ?? 'en');
+      if (blocked) return Promise.resolve(observe(blocked, context, factId, started));
+      return Promise.resolve(observe(options.getEngine().answerFact(factId, language), context, factId, started));
+    },
+    complete: (partial, limit) => options.getEngine().complete(partial, limit),
+    help: (language) => options.getEngine().help(language),
+  };
+}
