@@ -26,6 +26,12 @@ export const EnvSchema = z.object({
   UNANSWERED_LOG: optionalString,
   RATE_LIMIT_PER_MINUTE: withDefault(positiveInt, 20),
   WATCH_KNOWLEDGE: withDefault(z.enum(['true', 'false']), 'true'),
+  REDIS_URL: z.preprocess(
+    (v) => (typeof v === 'string' ? (v.trim() === '' ? undefined : v.trim()) : v),
+    z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional(),
+  ),
+  REDIS_KEY_PREFIX: withDefault(z.string().regex(/^[\w:.-]{1,64}$/, 'must be 1-64 letters, digits, ":", ".", "-" or "_"'), 'haidian:'),
+  REDIS_OPTIONAL: withDefault(z.enum(['true', 'false']), 'false'),
 
   SLACK_BOT_TOKEN: optionalString,
   SLACK_SIGNING_SECRET: optionalString,
@@ -68,6 +74,14 @@ export interface DiscordConfig {
   readonly shards?: number | 'auto';
 }
 
+export interface RedisConfig {
+  readonly url: string;
+  /** Prefix of every key the bot writes, so that several bots (or other apps) can share one Redis. */
+  readonly keyPrefix: string;
+  /** Start even when Redis cannot be reached (state stays in memory until it can). */
+  readonly optional: boolean;
+}
+
 export interface Config {
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   readonly knowledgeDir: string;
@@ -76,6 +90,8 @@ export interface Config {
   readonly unansweredLog?: string;
   readonly rateLimitPerMinute: number;
   readonly watchKnowledge: boolean;
+  /** Shared state for several replicas; unset: everything stays in this process's memory. */
+  readonly redis?: RedisConfig;
   readonly slack?: SlackConfig;
   readonly discord?: DiscordConfig;
 }
@@ -118,6 +134,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     ...(e.UNANSWERED_LOG ? { unansweredLog: e.UNANSWERED_LOG } : {}),
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     watchKnowledge: e.WATCH_KNOWLEDGE === 'true',
+    ...(e.REDIS_URL ? { redis: Object.freeze({ url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX, optional: e.REDIS_OPTIONAL === 'true' }) } : {}),
     ...(slack ? { slack: Object.freeze(slack) } : {}),
     ...(discord ? { discord: Object.freeze(discord) } : {}),
   });

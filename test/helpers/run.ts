@@ -27,6 +27,6 @@ export function run(command: string, args: readonly string[], options: { input?:
 /** The environment of the test process without any platform variables, so a bot starts in terminal mode. */
 export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env = { ...process.env };
-  for (const key of Object.keys(env)) if (/^(SLACK|DISCORD)_/.test(key)) delete env[key];
+  for (const key of Object.keys(env)) if (/^(SLACK|DISCORD|REDIS)_/.test(key)) delete env[key];
   return { ...env, ...extra };
 }
