@@ -10,7 +10,8 @@ import type { Engine, Reply } from './engine/types.js';
 import { formatEvalReport, parseEvalFile, runEval } from './curator/eval.js';
 import { runReportCommand } from './curator/report-cli.js';
 import { KnowledgeError } from './knowledge/errors.js';
-import { lintKnowledge } from './knowledge/lint.js';
+import { checkEvidence, loadEvidence } from './knowledge/evidence.js';
+import { lintKnowledge, type LintFinding } from './knowledge/lint.js';
 import { loadKnowledge } from './knowledge/load.js';
 
 const USAGE = `usage:
@@ -85,14 +86,20 @@ async function check(): Promise<number> {
   const { kb, engine } = await buildEngine();
   const questions = kb.facts.reduce((n, f) => n + f.questions.en.length + f.questions.zh.length, 0);
   process.stdout.write(`fact base valid: ${kb.facts.length} facts, ${kb.sources.size} sources, ${kb.topics.length} topics, ${questions} example questions\n`);
-  const findings = lintKnowledge(kb, engine);
-  if (findings.length === 0) {
-    process.stdout.write('lint: every example question reaches its own fact; no two facts share a question\n');
-    return 0;
-  }
-  process.stdout.write(`lint: ${findings.length} problem(s):\n`);
+  const lint = lintKnowledge(kb, engine);
+  if (lint.length === 0) process.stdout.write('lint: every example question reaches its own fact; no two facts share a question\n');
+  else printFindings('lint', lint);
+  const evidence = await loadEvidence(knowledgeDirFrom(process.env));
+  const evidenceFindings = checkEvidence(kb, evidence);
+  if (evidenceFindings.length === 0) {
+    process.stdout.write(`evidence: ${evidence.length} passages; every fact has one, every answer number is in a passage, every source is cited\n`);
+  } else printFindings('evidence', evidenceFindings);
+  return lint.length === 0 && evidenceFindings.length === 0 ? 0 : 1;
+}
+
+function printFindings(check: string, findings: readonly LintFinding[]): void {
+  process.stdout.write(`${check}: ${findings.length} problem(s):\n`);
   for (const f of findings) process.stdout.write(`  ${f.file}: ${f.factId}: ${f.message}\n`);
-  return 1;
 }
 
 async function chat(): Promise<number> {
