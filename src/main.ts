@@ -4,6 +4,7 @@ import { startSlackAdapter } from '../adapters/slack/index.js';
 import { runTerminalChat } from '../adapters/terminal/chat.js';
 import { ConfigError, loadConfig, type Config, type DiscordConfig } from './config.js';
 import { PlatformStartError, startApp, type PlatformLauncher } from './host/app.js';
+import { RedisUnavailableError } from './host/redis-store.js';
 import { runDiscordShardChild, SHARD_ID } from './host/discord-shard-child.js';
 import { createShardedDiscord, DISCORD_SHARD_FLAG, type ShardedDiscord } from './host/discord-shards.js';
 import { createMetrics } from './host/metrics.js';
@@ -34,11 +35,12 @@ function platformLaunchers(config: Config, sharded?: ShardedDiscord): PlatformLa
       platform: 'slack',
       // In HTTP mode Bolt's server on PORT serves /slack/events and the health routes: one port.
       servesRoutes: slack.mode === 'http',
-      async start({ bot, logger, routes }) {
+      async start({ bot, logger, routes, store }) {
         const adapter = await startSlackAdapter({
           config: slack,
           bot,
           logger,
+          store,
           host: config.host,
           port: config.port,
           ...(slack.mode === 'http' ? { customRoutes: routes } : {}),
@@ -109,7 +111,7 @@ try {
   if (code !== undefined) process.exitCode = code;
 } catch (error) {
   // Misconfiguration: say what is wrong (each variable, each fact base problem) and stop with 1.
-  if (error instanceof ConfigError || error instanceof KnowledgeError || error instanceof PlatformStartError) {
+  if (error instanceof ConfigError || error instanceof KnowledgeError || error instanceof PlatformStartError || error instanceof RedisUnavailableError) {
     const shard = process.argv.includes(DISCORD_SHARD_FLAG);
     process.stderr.write(`${shard ? `shard ${SHARD_ID}: ` : ''}${error.message}\n`);
     // A shard's IPC channel to the manager would keep it alive: leave explicitly.

@@ -7,6 +7,7 @@ import { createInFlight, type InFlight } from '../../src/bot/in-flight.js';
 import type { Logger } from '../../src/bot/log.js';
 import { createBoltLogger } from './bolt-logger.js';
 import { createDedupCache } from '../../src/bot/dedup.js';
+import type { KeyValueStore } from '../../src/bot/store.js';
 import { registerSlackListeners } from './listeners.js';
 import { createSlackHttpReceiver } from './receiver.js';
 
@@ -37,6 +38,11 @@ export interface SlackAdapterOptions {
   socketPingTimeoutMs?: number;
   /** Web API retry policy; tests shorten it. Defaults to WEB_API_RETRY_CONFIG. */
   webApiRetryConfig?: webApi.RetryOptions;
+  /**
+   * Where de-duplication marks live: the process's shared store (Redis when REDIS_URL is set, so a
+   * retry that reaches another replica is still dropped). Defaults to this adapter's own memory.
+   */
+  store?: KeyValueStore;
 }
 
 export interface SlackAdapter {
@@ -93,7 +99,7 @@ export async function startSlackAdapter(options: SlackAdapterOptions): Promise<S
   // delivery included, so this counts the replies a graceful stop must wait for.
   const inFlight = createInFlight();
   app.use(({ next }) => inFlight.track(next));
-  registerSlackListeners(app, { bot: options.bot, logger, command: config.command, dedup: createDedupCache() });
+  registerSlackListeners(app, { bot: options.bot, logger, command: config.command, dedup: createDedupCache(options.store ? { store: options.store } : {}) });
   await app.init();
 
   if (config.mode === 'socket') {

@@ -52,7 +52,7 @@ export function registerSlackListeners(app: App, deps: ListenerDeps): void {
   // already acked the retry when this runs, so dropping it here is enough.
   app.use(async ({ body, context, next }) => {
     const eventId = 'event_id' in body && typeof body.event_id === 'string' ? body.event_id : undefined;
-    if (eventId && !dedup.firstSeen(`event:${eventId}`)) {
+    if (eventId && !(await dedup.firstSeen(`event:${eventId}`))) {
       logger.info({ eventId, retryNum: context.retryNum, retryReason: context.retryReason }, 'slack: duplicate event dropped');
       return;
     }
@@ -114,12 +114,12 @@ export function registerSlackListeners(app: App, deps: ListenerDeps): void {
   });
 
   /** Messages are answered once even if two events carry them (app_mention and message.im for a DM mention). */
-  const firstDelivery = (channel: string, ts: string): boolean => dedup.firstSeen(`message:${channel}:${ts}`);
+  const firstDelivery = (channel: string, ts: string): Promise<boolean> => dedup.firstSeen(`message:${channel}:${ts}`);
 
   app.event('app_mention', async ({ event, body, context, client }) => {
     // Another bot mentioning us must not start a bot-to-bot loop; edits and other subtypes are not questions.
     if (event.bot_id || event.subtype || !event.user || event.user === context.botUserId) return;
-    if (!firstDelivery(event.channel, event.ts)) return;
+    if (!(await firstDelivery(event.channel, event.ts))) return;
     // DM channel ids start with D; there the answer goes where the question was, as for message.im.
     const isDm = event.channel.startsWith('D');
     const threadTs = isDm ? event.thread_ts : (event.thread_ts ?? event.ts);
@@ -132,7 +132,7 @@ export function registerSlackListeners(app: App, deps: ListenerDeps): void {
     // In channels a mention also arrives as a `message` event; app_mention answers those. Only DMs here.
     if (message.channel_type !== 'im') return;
     if (message.subtype !== undefined || message.bot_id || !message.user || message.user === context.botUserId) return;
-    if (!firstDelivery(message.channel, message.ts)) return;
+    if (!(await firstDelivery(message.channel, message.ts))) return;
     const ids: LogIds = { team: body.team_id, channel: message.channel, user: message.user, eventId: body.event_id, source: 'dm' };
     const destination: Destination = { kind: 'channel', channel: message.channel, ...(message.thread_ts ? { threadTs: message.thread_ts } : {}) };
     await answer(client, destination, ids, () => bot.ask(toQuestion(message.text, context.botUserId), askContext(ids)));

@@ -31,8 +31,8 @@ export type ReplyObserver = (reply: Reply, context: AskContext, question: string
 
 /** Decides whether a user may ask now; the default lets everyone through. */
 export interface AskGate {
-  /** Returns a `notice` reply to send instead of answering, or undefined to answer. */
-  check(context: AskContext, language: Language): Reply | undefined;
+  /** Resolves to a `notice` reply to send instead of answering, or undefined to answer. */
+  check(context: AskContext, language: Language): Promise<Reply | undefined>;
 }
 
 export interface BotOptions {
@@ -50,19 +50,18 @@ export function createBot(options: BotOptions): Bot {
     return reply;
   };
   return {
-    ask(question, context) {
+    async ask(question, context) {
       const started = performance.now();
-      const engine = options.getEngine();
       const language = /\p{Script=Han}/u.test(question) ? 'zh' : 'en';
-      const blocked = options.gate?.check(context, language);
-      if (blocked) return Promise.resolve(observe(blocked, context, question, started));
-      return Promise.resolve(observe(engine.ask(question), context, question, started));
+      const blocked = await options.gate?.check(context, language);
+      if (blocked) return observe(blocked, context, question, started);
+      return observe(options.getEngine().ask(question), context, question, started);
     },
-    answerFact(factId, language, context) {
+    async answerFact(factId, language, context) {
       const started = performance.now();
-      const blocked = options.gate?.check(context, language ?? 'en');
-      if (blocked) return Promise.resolve(observe(blocked, context, factId, started));
-      return Promise.resolve(observe(options.getEngine().answerFact(factId, language), context, factId, started));
+      const blocked = await options.gate?.check(context, language ?? 'en');
+      if (blocked) return observe(blocked, context, factId, started);
+      return observe(options.getEngine().answerFact(factId, language), context, factId, started);
     },
     complete: (partial, limit) => options.getEngine().complete(partial, limit),
     help: (language) => options.getEngine().help(language),

@@ -11,6 +11,8 @@ import { createRateLimitGate } from './rate-limit.js';
 import { createReadiness, type Readiness } from './readiness.js';
 import { createReloader, type Reloader } from './reload.js';
 import { createUnansweredLog, scrubPersonalData, type UnansweredLog } from '../curator/unanswered.js';
+import { createMemoryStore, type KeyValueStore } from '../bot/store.js';
+import { connectRedisStore, type SharedStore } from './redis-store.js';
 
 /**
  * The whole bot process as one start/stop pair, testable in-process: fact base → engine → bot (rate
@@ -31,6 +33,8 @@ export interface PlatformDeps {
   readonly logger: Logger;
   /** `/healthz`, `/readyz`, `/metrics`: served by the platform when its launcher says `servesRoutes`. */
   readonly routes: HttpRoute[];
+  /** Short-lived state shared by every replica (Redis when REDIS_URL is set, else this process's memory): de-duplication marks, context. */
+  readonly store: KeyValueStore;
 }
 
 /** A started platform, as the process sees it. */
@@ -118,8 +122,22 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   readiness.pass('knowledge');
   logger.info({ dir: config.knowledgeDir, facts: engine.factCount }, 'knowledge: loaded');
 
+  // With REDIS_URL the replicas share one store; unreachable at start → RedisUnavailableError naming
+  // REDIS_URL (unless REDIS_OPTIONAL), before any port is bound or platform called.
+  let shared: SharedStore | undefined;
+  if (config.redis) {
+    shared = await connectRedisStore({ config: config.redis, logger, onHealthChange: (healthy) => metrics.sharedStoreHealth(healthy) });
+    const store = shared;
+    metrics.sharedStoreHealth(store.healthy);
+    readiness.advise('store', () => store.healthy, "Redis unreachable; de-duplication, rate limits and context hold per replica until it returns");
+    logger.info({ keyPrefix: config.redis.keyPrefix, healthy: store.healthy }, 'redis: shared store connected');
+  }
+  const store: KeyValueStore = shared ?? createMemoryStore();
+
   const unanswered: UnansweredLog | undefined = config.unansweredLog ? createUnansweredLog({ file: config.unansweredLog, logger }) : undefined;
-  const gate: AskGate | undefined = hosted ? createRateLimitGate({ perMinute: config.rateLimitPerMinute }) : undefined;
+  const gate: AskGate | undefined = hosted
+    ? createRateLimitGate({ perMinute: config.rateLimitPerMinute, ...(shared ? { redis: shared.redis } : {}) })
+    : undefined;
   const observers: ReplyObserver[] = [metrics.observeReply, createReplyLogger(logger)];
   if (unanswered) observers.push(unanswered.observe);
   const bot = createBot({ getEngine: () => engine, observers, ...(gate ? { gate } : {}) });
@@ -150,7 +168,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   let httpPort = server?.port;
   const results = await Promise.allSettled(
     platforms.map(async (launcher) => {
-      const platform = await launcher.start({ bot, logger, routes });
+      const platform = await launcher.start({ bot, logger, routes, store });
       started.push({ launcher, platform });
       if (launcher.servesRoutes && typeof platform.details['port'] === 'number') httpPort = platform.details['port'];
       if (platform.isConnected) readiness.probe(launcher.platform, platform.isConnected, 'disconnected, reconnecting');
@@ -165,6 +183,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     reloader.close();
     await Promise.allSettled(started.map(({ platform }) => platform.stop({ drainTimeoutMs: 0 })));
     await server?.close();
+    await shared?.close();
     throw new PlatformStartError(launcher.platform, cause);
   }
   if (hosted) logger.info({ platforms: platforms.map((launcher) => launcher.platform), port: httpPort, facts: engine.factCount }, 'ready');
@@ -190,6 +209,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     }
     await server?.close();
     await unanswered?.flush();
+    await shared?.close();
     if (hosted) logger.info({ elapsedMs: Math.round(performance.now() - begun) }, 'shutdown: done');
   };
 

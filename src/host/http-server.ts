@@ -34,7 +34,8 @@ export function createHealthRoutes(deps: { readiness: Readiness; metrics: Metric
       method: methods,
       handler: (_req, res) => {
         const report = deps.readiness.report();
-        const body = { status: report.ready ? 'ready' : 'not ready', checks: report.checks, reasons: report.reasons };
+        const status = !report.ready ? 'not ready' : report.degraded.length > 0 ? 'degraded' : 'ready';
+        const body = { status, checks: report.checks, reasons: report.reasons, ...(report.degraded.length > 0 ? { degraded: report.degraded } : {}) };
         send(res, report.ready ? 200 : 503, 'application/json; charset=utf-8', `${JSON.stringify(body)}\n`);
       },
     },

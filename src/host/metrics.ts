@@ -23,6 +23,8 @@ export interface Metrics {
   readonly trackPlatform: (platform: string) => void;
   /** Counts an error a platform adapter reported (logged at error level with an `adapter` binding). */
   readonly platformError: (platform: string) => void;
+  /** Records whether the shared store (Redis) is reachable; each change to unreachable counts an outage. */
+  sharedStoreHealth(healthy: boolean): void;
   /** The Prometheus text exposition of every metric. */
   render(): Promise<string>;
   readonly contentType: string;
@@ -79,6 +81,17 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     registers: [registry],
   });
 
+  const storeUp = new Gauge({
+    name: `${METRIC_PREFIX}shared_store_up`,
+    help: 'Whether the shared store (Redis) is reachable: 1 yes, 0 no (state held in this process only meanwhile). Absent without REDIS_URL.',
+    registers: [registry],
+  });
+  const storeOutages = new Counter({
+    name: `${METRIC_PREFIX}shared_store_outages_total`,
+    help: 'Times the shared store (Redis) became unreachable while the process ran.',
+    registers: [registry],
+  });
+
   return {
     registry,
     observeReply(reply, context, _question, elapsedMs) {
@@ -93,6 +106,10 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     reloadFailed: () => reloadFailures.inc(),
     trackPlatform: (platform) => platformErrors.inc({ platform }, 0),
     platformError: (platform) => platformErrors.inc({ platform }),
+    sharedStoreHealth(healthy) {
+      storeUp.set(healthy ? 1 : 0);
+      if (!healthy) storeOutages.inc();
+    },
     render: () => registry.metrics(),
     contentType: registry.contentType,
   };

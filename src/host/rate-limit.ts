@@ -1,73 +1,49 @@
+import type { Redis } from 'ioredis';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { AskContext, AskGate } from '../bot/bot.js';
 import type { Language, Reply } from '../engine/types.js';
 
 /** The window the per-user limit counts questions in. */
 export const RATE_LIMIT_WINDOW_MS = 60_000;
+/** Key prefix of the per-user counters in Redis (after REDIS_KEY_PREFIX, which the client adds). */
+export const RATE_LIMIT_KEY_PREFIX = 'ratelimit';
 
-/**
- * Users whose history is kept at most. Beyond it the least recently active user is forgotten (they
- * get a fresh window: lenient, never wrong the other way). 10,000 users × 20 timestamps ≈ 2 MB.
- */
-export const RATE_LIMIT_MAX_TRACKED_USERS = 10_000;
-
-export interface RateLimiterOptions {
+export interface RateLimitGateOptions {
   /** Questions a user may ask within {@link RATE_LIMIT_WINDOW_MS}. */
   readonly perMinute: number;
-  /** Milliseconds clock; injectable for tests. */
-  readonly now?: () => number;
-  readonly maxTrackedUsers?: number;
-}
-
-/** A sliding-window limiter keyed by any string; memory stays bounded. */
-export interface RateLimiter {
-  /** Records an attempt; returns 0 when allowed, or the milliseconds until the key may ask again. */
-  hit(key: string): number;
-  /** Keys currently tracked (for tests and debugging). */
-  readonly size: number;
+  /**
+   * Counts in Redis, shared by every replica, when given; the in-process counters stand in while
+   * Redis is unreachable (each replica then limits on its own: lenient, never a lost answer).
+   */
+  readonly redis?: Redis;
 }
 
 /**
- * A sliding window log: each key keeps the times of its last `perMinute` allowed questions. A key is
- * allowed when fewer than `perMinute` of them fall inside the window. Blocked attempts are not
- * recorded, so a user who keeps trying is let through again as soon as the oldest question ages out.
+ * The bot's gate: at most `perMinute` questions per user per minute, counted per platform and user,
+ * on rate-limiter-flexible (a fixed window that starts with a user's first question). Blocked
+ * attempts are not counted. Questions without a user id (none of the adapters send those) are not
+ * limited: there is nobody to attribute them to, and one shared bucket would let one person lock
+ * everyone out.
  */
-export function createRateLimiter(options: RateLimiterOptions): RateLimiter {
-  const now = options.now ?? Date.now;
-  const limit = options.perMinute;
-  const maxKeys = options.maxTrackedUsers ?? RATE_LIMIT_MAX_TRACKED_USERS;
-  // A Map iterates in insertion order; re-inserting a key on every hit keeps it least-recent-first (LRU).
-  const windows = new Map<string, number[]>();
-  let lastSweep = now();
-
-  /** Forgets users with no question inside the window: the memory follows the active users only. */
-  const sweep = (at: number): void => {
-    for (const [key, times] of windows) {
-      const newest = times[times.length - 1];
-      if (newest === undefined || newest <= at - RATE_LIMIT_WINDOW_MS) windows.delete(key);
-    }
-    lastSweep = at;
-  };
-
+export function createRateLimitGate(options: RateLimitGateOptions): AskGate {
+  const limits = { points: options.perMinute, duration: RATE_LIMIT_WINDOW_MS / 1000, keyPrefix: RATE_LIMIT_KEY_PREFIX };
+  const memory = new RateLimiterMemory(limits);
+  const limiter: RateLimiterAbstract = options.redis
+    ? // rejectIfRedisNotReady: while Redis is away, go to memory at once instead of waiting on a dead link.
+      new RateLimiterRedis({ ...limits, storeClient: options.redis, rejectIfRedisNotReady: true, insuranceLimiter: memory })
+    : memory;
   return {
-    hit(key) {
-      const at = now();
-      if (at - lastSweep >= RATE_LIMIT_WINDOW_MS) sweep(at);
-      const times = windows.get(key) ?? [];
-      windows.delete(key);
-      while (times.length > 0 && (times[0] as number) <= at - RATE_LIMIT_WINDOW_MS) times.shift();
-      let waitMs = 0;
-      if (times.length >= limit) waitMs = (times[0] as number) + RATE_LIMIT_WINDOW_MS - at;
-      else times.push(at);
-      windows.set(key, times);
-      while (windows.size > maxKeys) {
-        const oldest = windows.keys().next().value;
-        if (oldest === undefined) break;
-        windows.delete(oldest);
+    async check(context: AskContext, language: Language) {
+      if (!context.userId) return undefined;
+      try {
+        await limiter.consume(`${context.platform}:${context.userId}`);
+        return undefined;
+      } catch (rejection) {
+        // Over the limit. Anything else (the store and its insurance both failed) lets the question
+        // through: a missed limit is better than a lost answer.
+        if (rejection instanceof RateLimiterRes) return rateLimitNotice(language, rejection.msBeforeNext);
+        return undefined;
       }
-      return waitMs;
-    },
-    get size() {
-      return windows.size;
     },
   };
 }
@@ -80,21 +56,4 @@ export function rateLimitNotice(language: Language, waitMs: number): Reply {
       ? `您提问得有点快了，请稍等约 ${seconds} 秒再问我。谢谢您的耐心！`
       : `You're asking faster than I can keep up with. Please wait about ${seconds} s and ask again. Thanks for your patience!`;
   return { kind: 'notice', language, body, sources: [], suggestions: [], topics: [], confidence: 1 };
-}
-
-/**
- * The bot's gate: at most `perMinute` questions per user per minute, counted per platform and user.
- * Questions without a user id (none of the adapters send those) are not limited: there is nobody
- * to attribute them to, and one shared bucket would let one person lock everyone out.
- */
-export function createRateLimitGate(options: RateLimiterOptions): AskGate & { readonly limiter: RateLimiter } {
-  const limiter = createRateLimiter(options);
-  return {
-    limiter,
-    check(context: AskContext, language: Language) {
-      if (!context.userId) return undefined;
-      const waitMs = limiter.hit(`${context.platform}:${context.userId}`);
-      return waitMs > 0 ? rateLimitNotice(language, waitMs) : undefined;
-    },
-  };
 }

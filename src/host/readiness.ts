@@ -4,7 +4,7 @@
  */
 
 /** The state of one thing readiness waits for. */
-export type CheckState = 'pending' | 'ok' | 'down';
+export type CheckState = 'pending' | 'ok' | 'down' | 'degraded';
 
 export interface ReadinessReport {
   readonly ready: boolean;
@@ -12,6 +12,8 @@ export interface ReadinessReport {
   readonly checks: Readonly<Record<string, CheckState>>;
   /** Why the process is not ready, one short sentence per failing check; empty when ready. */
   readonly reasons: readonly string[];
+  /** What works worse than it should while the process still answers (e.g. the shared store is away). */
+  readonly degraded: readonly string[];
 }
 
 export interface Readiness {
@@ -23,6 +25,12 @@ export interface Readiness {
   fail(name: string, reason: string): void;
   /** A live probe (e.g. "is the gateway connected now?"), consulted on every report once the check passed. */
   probe(name: string, isUp: () => boolean, downReason: string): void;
+  /**
+   * A live probe of something the process can answer without (the shared store): while `isUp()` is
+   * false the check reads `degraded` and `/readyz` says so, but the process stays ready, so a load
+   * balancer keeps sending it work.
+   */
+  advise(name: string, isUp: () => boolean, degradedReason: string): void;
   /** From now on the process is not ready: it is shutting down. */
   shuttingDown(): void;
   report(): ReadinessReport;
@@ -37,6 +45,7 @@ interface Check {
 /** Creates the readiness state of the process. */
 export function createReadiness(): Readiness {
   const checks = new Map<string, Check>();
+  const advisories = new Map<string, { isUp: () => boolean; reason: string }>();
   let stopping = false;
   const get = (name: string): Check => {
     const check = checks.get(name);
@@ -56,6 +65,9 @@ export function createReadiness(): Readiness {
     probe(name, isUp, downReason) {
       get(name).probe = { isUp, downReason };
     },
+    advise(name, isUp, degradedReason) {
+      advisories.set(name, { isUp, reason: degradedReason });
+    },
     shuttingDown() {
       stopping = true;
     },
@@ -72,11 +84,17 @@ export function createReadiness(): Readiness {
         states[name] = state;
         if (state !== 'ok') reasons.push(`${name}: ${reason}`);
       }
+      const degraded: string[] = [];
+      for (const [name, advisory] of advisories) {
+        const up = advisory.isUp();
+        states[name] = up ? 'ok' : 'degraded';
+        if (!up) degraded.push(`${name}: ${advisory.reason}`);
+      }
       if (stopping) {
         states['shutdown'] = 'down';
         reasons.push('shutdown: the process is shutting down');
       }
-      return { ready: reasons.length === 0, checks: states, reasons };
+      return { ready: reasons.length === 0, checks: states, reasons, degraded };
     },
   };
 }

@@ -21,6 +21,22 @@ describe('loadConfig', () => {
     expect(Object.isFrozen(config)).toBe(true);
   });
 
+  it('keeps everything in memory without REDIS_URL, and shares it on Redis with it', () => {
+    expect(loadConfig({}).redis).toBeUndefined();
+    expect(loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379' }).redis).toEqual({ url: 'redis://127.0.0.1:6379', keyPrefix: 'haidian:', optional: false });
+    expect(loadConfig({ REDIS_URL: 'rediss://h:6380/2', REDIS_KEY_PREFIX: 'bot-a:', REDIS_OPTIONAL: 'true' }).redis).toEqual({
+      url: 'rediss://h:6380/2',
+      keyPrefix: 'bot-a:',
+      optional: true,
+    });
+  });
+
+  it('names a bad Redis variable', () => {
+    expect(problemsOf({ REDIS_URL: 'http://127.0.0.1:6379' })).toEqual([expect.stringMatching(/^REDIS_URL: must be a redis:\/\/ or rediss:\/\/ URL/)]);
+    expect(problemsOf({ REDIS_URL: 'redis://h', REDIS_KEY_PREFIX: 'has space' })).toEqual([expect.stringMatching(/^REDIS_KEY_PREFIX: must be 1-64/)]);
+    expect(problemsOf({ REDIS_OPTIONAL: 'yes' })).toEqual([expect.stringMatching(/^REDIS_OPTIONAL: /)]);
+  });
+
   it('treats empty strings as unset', () => {
     expect(loadConfig({ PORT: '', SLACK_BOT_TOKEN: '', LOG_LEVEL: '' }).port).toBe(3000);
   });

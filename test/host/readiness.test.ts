@@ -106,3 +106,19 @@ describe('/healthz and /readyz over HTTP', () => {
     expect(app.readiness.report().ready).toBe(true);
   });
 });
+
+describe('createReadiness', () => {
+  it('reports an advisory check as degraded without making the process unready', async () => {
+    const { createReadiness } = await import('../../src/host/readiness.js');
+    const readiness = createReadiness();
+    readiness.add('knowledge', 'loading');
+    readiness.pass('knowledge');
+    let up = true;
+    readiness.advise('store', () => up, 'Redis unreachable');
+    expect(readiness.report()).toEqual({ ready: true, checks: { knowledge: 'ok', store: 'ok' }, reasons: [], degraded: [] });
+    up = false;
+    expect(readiness.report()).toEqual({ ready: true, checks: { knowledge: 'ok', store: 'degraded' }, reasons: [], degraded: ['store: Redis unreachable'] });
+    readiness.shuttingDown();
+    expect(readiness.report()).toMatchObject({ ready: false, degraded: ['store: Redis unreachable'] });
+  });
+});

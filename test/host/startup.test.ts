@@ -3,7 +3,8 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFakeSlack, type FakeSlack } from '../fakes/fake-slack.js';
 import { cleanEnv, run } from '../helpers/run.js';
-import { copyKnowledge, ROOT, tempDir } from './process.js';
+import { freePort } from '../helpers/redis-server.js';
+import { copyKnowledge, ROOT, startBot, tempDir } from './process.js';
 
 const RUN_TIMEOUT_MS = 20_000;
 
@@ -77,5 +78,43 @@ describe('start-up errors', () => {
     expect(code).toBe(1);
     expect(stderr).toMatch(/^slack: could not start: .*invalid_auth/m);
     expect(stderr).not.toMatch(/xoxb-rejected-secret/);
+  });
+
+  it('exits 1 naming REDIS_URL when Redis cannot be reached at start, without echoing its password', async () => {
+    fake = await startFakeSlack();
+    const port = await freePort();
+    const { code, stderr } = await startMain({
+      SLACK_BOT_TOKEN: 'xoxb-redis-test',
+      SLACK_SIGNING_SECRET: 'shh',
+      SLACK_API_URL: fake.apiUrl,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'silent',
+      REDIS_URL: `redis://:hunter2-secret@127.0.0.1:${port}`,
+    });
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/^REDIS_URL: cannot reach Redis at redis:\/\/:\*\*\*@127\.0\.0\.1:\d+.*REDIS_OPTIONAL=true/m);
+    expect(stderr).not.toMatch(/hunter2-secret/);
+    expect(fake.callsTo('auth.test')).toHaveLength(0);
+  });
+
+  it('starts degraded with REDIS_OPTIONAL=true when Redis is away, and says so on /readyz', async () => {
+    fake = await startFakeSlack();
+    const port = await freePort();
+    const bot = startBot({
+      SLACK_BOT_TOKEN: 'xoxb-redis-optional',
+      SLACK_SIGNING_SECRET: 'shh',
+      SLACK_API_URL: fake.apiUrl,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      WATCH_KNOWLEDGE: 'false',
+      REDIS_URL: `redis://127.0.0.1:${port}`,
+      REDIS_OPTIONAL: 'true',
+    });
+    cleanups.push(() => bot.kill());
+    const ready = await bot.waitForLog((record) => record['msg'] === 'ready');
+    const response = await fetch(`http://127.0.0.1:${String(ready['port'])}/readyz`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ status: 'degraded', checks: { store: 'degraded' }, degraded: [expect.stringMatching(/^store: Redis unreachable/)] });
   });
 });
