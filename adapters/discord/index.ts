@@ -3,6 +3,8 @@ import type { Bot } from '../../src/bot/bot.js';
 import { DISCORD_READY_TIMEOUT_MS, type DiscordConfig } from '../../src/config.js';
 import { createInFlight } from '../../src/bot/in-flight.js';
 import type { Logger } from '../../src/bot/log.js';
+import { createDedupCache } from '../../src/bot/dedup.js';
+import type { KeyValueStore } from '../../src/bot/store.js';
 import { describeError, handleInteraction, handleMessage, type HandlerDeps } from './handlers.js';
 
 /** How long stop() waits for replies in flight when the caller gives no limit. */
@@ -13,6 +15,12 @@ export interface DiscordAdapterOptions {
   config: DiscordConfig;
   bot: Bot;
   logger: Logger;
+  /**
+   * Where de-duplication marks live: the process's shared store (Redis when REDIS_URL is set). Two
+   * replicas connected as the same shard both receive every event; the marks let one of them answer.
+   * Defaults to this adapter's own memory.
+   */
+  store?: KeyValueStore;
 }
 
 /** A running Discord connection. */
@@ -51,12 +59,19 @@ export async function startDiscordAdapter(options: DiscordAdapterOptions): Promi
   // Replies in flight are counted so stop() can let them finish; once stopping, new events are ignored.
   const inFlight = createInFlight();
   let accepting = true;
+  const dedup = createDedupCache(options.store ? { store: options.store } : {});
   client.on(Events.InteractionCreate, (interaction) => {
-    if (accepting) void inFlight.track(() => handleInteraction(interaction, deps));
+    if (!accepting) return;
+    void inFlight.track(async () => {
+      if (await dedup.firstSeen(`discord:interaction:${interaction.id}`)) await handleInteraction(interaction, deps);
+    });
   });
   client.on(Events.MessageCreate, (message) => {
     const self = client.user;
-    if (self && accepting) void inFlight.track(() => handleMessage(message, deps, self.id));
+    if (!self || !accepting) return;
+    void inFlight.track(async () => {
+      if (await dedup.firstSeen(`discord:message:${message.id}`)) await handleMessage(message, deps, self.id);
+    });
   });
   // Without an 'error' listener an EventEmitter error would crash the process.
   client.on(Events.Error, (error) =>
