@@ -90,7 +90,7 @@ describe('knowledge:check', () => {
     const { code, stdout } = await tsx(['check']);
     expect(stdout).toMatch(/fact base valid: \d+ facts/);
     expect(stdout).toMatch(/lint: every example question reaches its own fact/);
-    expect(stdout).toMatch(/evidence: \d+ passages; every fact has one/);
+    expect(stdout).toMatch(/^evidence: \d+ passages; /m);
     expect(code).toBe(0);
   });
 
