@@ -6,7 +6,7 @@ import { createBot } from './bot/bot.js';
 import { ConfigError, knowledgeDirFrom, loadConfig } from './config.js';
 import { createEngine } from './engine/engine.js';
 import { renderPlainText } from './engine/render.js';
-import type { Engine, Reply } from './engine/types.js';
+import type { ConversationContext, Engine, Reply } from './engine/types.js';
 import { formatEvalReport, parseEvalFile, runEval } from './curator/eval.js';
 import { runReportCommand } from './curator/report-cli.js';
 import { KnowledgeError } from './knowledge/errors.js';
@@ -18,6 +18,7 @@ const USAGE = `usage:
   npm run --silent ask -- "question"          print the reply as a person reads it
   npm run --silent ask -- --json "question"   one JSON object
   npm run --silent ask -- --json < file       one JSON object per input line
+  npm run --silent ask -- --json --conversation < file   the lines of the file as one conversation (follow-ups)
   npm run chat                                chat in the terminal
   npm run eval -- FILE.jsonl [FILE.jsonl …]   score question files
   npm run knowledge:check                     validate and lint the fact base
@@ -46,10 +47,21 @@ async function* stdinLines(): AsyncGenerator<string> {
 }
 
 async function ask(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args, options: { json: { type: 'boolean', default: false } }, allowPositionals: true });
+  const { values, positionals } = parseArgs({
+    args,
+    options: { json: { type: 'boolean', default: false }, conversation: { type: 'boolean', default: false } },
+    allowPositionals: true,
+  });
   const { engine } = await buildEngine();
-  const answer = (question: string): string =>
-    values.json ? JSON.stringify(toCliJson(question, engine.ask(question))) : renderPlainText(engine.ask(question));
+  // With --conversation the lines of one batch are one conversation (each follow-up sees the previous
+  // reply's context); without it every line stands alone, as the `ask --json` contract says.
+  let context: ConversationContext | undefined;
+  const reply = (question: string): Reply => {
+    const result = engine.ask(question, values.conversation && context ? { context } : {});
+    context = result.context ?? context;
+    return result;
+  };
+  const answer = (question: string): string => (values.json ? JSON.stringify(toCliJson(question, reply(question))) : renderPlainText(reply(question)));
   if (positionals.length > 0) {
     process.stdout.write(`${answer(positionals.join(' '))}\n`);
     return 0;

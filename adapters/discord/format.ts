@@ -47,6 +47,7 @@ export const SOURCES_RESERVED_LENGTH = DISCORD_MAX_EMBED_FIELD_VALUE_LENGTH;
 export const DISCORD_COLOR_BY_KIND: Readonly<Record<ReplyKind, number>> = {
   answer: 0x2ecc71,
   'no-match': 0xf1c40f,
+  clarify: 0x3498db,
   help: 0x5865f2,
   smalltalk: 0x95a5a6,
   notice: 0xe67e22,

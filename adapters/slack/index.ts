@@ -6,7 +6,9 @@ import type { SlackConfig } from '../../src/config.js';
 import { createInFlight, type InFlight } from '../../src/bot/in-flight.js';
 import type { Logger } from '../../src/bot/log.js';
 import { createBoltLogger } from './bolt-logger.js';
+import { createConversationMemory } from '../../src/bot/conversation.js';
 import { createDedupCache } from '../../src/bot/dedup.js';
+import { createMemoryStore } from '../../src/bot/store.js';
 import type { KeyValueStore } from '../../src/bot/store.js';
 import { registerSlackListeners } from './listeners.js';
 import { createSlackHttpReceiver } from './receiver.js';
@@ -99,7 +101,9 @@ export async function startSlackAdapter(options: SlackAdapterOptions): Promise<S
   // delivery included, so this counts the replies a graceful stop must wait for.
   const inFlight = createInFlight();
   app.use(({ next }) => inFlight.track(next));
-  registerSlackListeners(app, { bot: options.bot, logger, command: config.command, dedup: createDedupCache(options.store ? { store: options.store } : {}) });
+  registerSlackListeners(app, { bot: options.bot, logger, command: config.command, dedup: createDedupCache(options.store ? { store: options.store } : {}),
+    memory: createConversationMemory(options.store ?? createMemoryStore()),
+  });
   await app.init();
 
   if (config.mode === 'socket') {

@@ -2,6 +2,7 @@ import type { AllMiddlewareArgs, App, BlockAction, RespondFn } from '@slack/bolt
 import type { AskContext, Bot } from '../../src/bot/bot.js';
 import type { Reply } from '../../src/engine/types.js';
 import type { Logger } from '../../src/bot/log.js';
+import { askInConversation, type ConversationMemory } from '../../src/bot/conversation.js';
 import type { DedupCache } from '../../src/bot/dedup.js';
 import {
   ACTION_SHARE,
@@ -27,7 +28,12 @@ interface LogIds {
   readonly channel?: string;
   readonly user?: string;
   readonly eventId?: string;
-  readonly source: 'mention' | 'dm' | 'command' | 'suggestion' | 'share';
+  readonly source: 'mention' | 'dm' | 'thread' | 'command' | 'suggestion' | 'share';
+}
+
+/** One conversation per thread (or per DM outside threads), within one workspace and channel. */
+function conversationKey(team: string | undefined, channel: string, threadTs: string | undefined): string {
+  return `slack:${team ?? '-'}:${channel}:${threadTs ?? '-'}`;
 }
 
 export interface ListenerDeps {
@@ -35,6 +41,8 @@ export interface ListenerDeps {
   readonly logger: Logger;
   readonly command: string;
   readonly dedup: DedupCache;
+  /** The context of each thread and DM, so that a follow-up resolves against the last answer there. */
+  readonly memory: ConversationMemory;
 }
 
 /** Help keywords for the slash command; anything else is a question. */
@@ -125,17 +133,24 @@ export function registerSlackListeners(app: App, deps: ListenerDeps): void {
     const threadTs = isDm ? event.thread_ts : (event.thread_ts ?? event.ts);
     const ids: LogIds = { team: body.team_id, channel: event.channel, user: event.user, eventId: body.event_id, source: isDm ? 'dm' : 'mention' };
     const destination: Destination = { kind: 'channel', channel: event.channel, ...(threadTs ? { threadTs } : {}) };
-    await answer(client, destination, ids, () => bot.ask(toQuestion(event.text, context.botUserId), askContext(ids)));
+    const conversation = conversationKey(body.team_id, event.channel, threadTs);
+    await answer(client, destination, ids, () => askInConversation(bot, deps.memory, conversation, toQuestion(event.text, context.botUserId), askContext(ids)));
   });
 
   app.message(async ({ message, body, context, client }) => {
-    // In channels a mention also arrives as a `message` event; app_mention answers those. Only DMs here.
-    if (message.channel_type !== 'im') return;
     if (message.subtype !== undefined || message.bot_id || !message.user || message.user === context.botUserId) return;
+    const isDm = message.channel_type === 'im';
+    // In channels only thread replies can continue a conversation; a reply that mentions the bot is
+    // also an app_mention, answered there (and de-duplicated below in any case).
+    if (!isDm && (message.thread_ts === undefined || message.text?.includes(`<@${context.botUserId}>`))) return;
+    const conversation = conversationKey(body.team_id, message.channel, message.thread_ts);
+    // A channel thread is answered without a mention only while the bot holds a context there: a thread
+    // it answered in within the TTL. Threads it was never in stay silent.
+    if (!isDm && (await deps.memory.recall(conversation)) === undefined) return;
     if (!(await firstDelivery(message.channel, message.ts))) return;
-    const ids: LogIds = { team: body.team_id, channel: message.channel, user: message.user, eventId: body.event_id, source: 'dm' };
+    const ids: LogIds = { team: body.team_id, channel: message.channel, user: message.user, eventId: body.event_id, source: isDm ? 'dm' : 'thread' };
     const destination: Destination = { kind: 'channel', channel: message.channel, ...(message.thread_ts ? { threadTs: message.thread_ts } : {}) };
-    await answer(client, destination, ids, () => bot.ask(toQuestion(message.text, context.botUserId), askContext(ids)));
+    await answer(client, destination, ids, () => askInConversation(bot, deps.memory, conversation, toQuestion(message.text, context.botUserId), askContext(ids)));
   });
 
   app.command(`/${deps.command}`, async ({ command, ack, respond, client, context }) => {

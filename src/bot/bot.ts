@@ -1,5 +1,5 @@
 import type { Engine } from '../engine/types.js';
-import type { Completion, Language, Reply } from '../engine/types.js';
+import type { Completion, ConversationContext, Language, Reply } from '../engine/types.js';
 
 /** The platforms a question can come from; used for metrics and logs only, never for branching. */
 export type Platform = 'slack' | 'discord' | 'terminal' | 'cli';
@@ -20,7 +20,8 @@ export interface AskContext {
  * hot reload, rate limits, metrics, the unanswered log) so adapters stay thin.
  */
 export interface Bot {
-  ask(question: string, context: AskContext): Promise<Reply>;
+  /** `conversation` is the context the previous reply of this conversation left (see src/bot/conversation.ts). */
+  ask(question: string, context: AskContext, conversation?: ConversationContext): Promise<Reply>;
   answerFact(factId: string, language: Language | undefined, context: AskContext): Promise<Reply>;
   complete(partial: string, limit: number): Completion[];
   help(language?: Language): Reply;
@@ -50,12 +51,12 @@ export function createBot(options: BotOptions): Bot {
     return reply;
   };
   return {
-    async ask(question, context) {
+    async ask(question, context, conversation) {
       const started = performance.now();
       const language = /\p{Script=Han}/u.test(question) ? 'zh' : 'en';
       const blocked = await options.gate?.check(context, language);
       if (blocked) return observe(blocked, context, question, started);
-      return observe(options.getEngine().ask(question), context, question, started);
+      return observe(options.getEngine().ask(question, conversation ? { context: conversation } : {}), context, question, started);
     },
     async answerFact(factId, language, context) {
       const started = performance.now();

@@ -15,6 +15,7 @@ import { detectIntent, smalltalkText } from './smalltalk.js';
 import { extractYears, tokenize, tokenizeNormalized } from './tokenize.js';
 import type { AskOptions, Completion, Engine, Language, Reply, SourceRef, Suggestion, TopicSummary } from './types.js';
 import { createCompleter } from './complete.js';
+import { contextOf, createFollowUpAsk } from './follow-up.js';
 
 /** Words every Haidian fact is about; they never carry a match on their own ("weather in Haidian today"). */
 export const HAIDIAN_GENERIC_TERMS = ['haidian', 'beijing', 'district', 'china', 'chinese', '海淀区', '海淀', '北京市', '北京', '中国'];
@@ -44,6 +45,8 @@ function namePattern(name: string): RegExp {
 export function createEngine(kb: KnowledgeBase, options: EngineOptions = {}): Engine {
   const threshold = options.threshold ?? ANSWER_THRESHOLD;
   const facts = kb.facts;
+  const genericTerms = options.genericTerms ?? HAIDIAN_GENERIC_TERMS;
+  const genericSet = new Set(genericTerms.map(normalizeText));
   const index = new FactIndex(
     facts.map((fact) => ({
       questions: [...fact.questions.en, ...fact.questions.zh],
@@ -52,7 +55,7 @@ export function createEngine(kb: KnowledgeBase, options: EngineOptions = {}): En
       answers: fact.answer.zh ? [fact.answer.en, fact.answer.zh] : [fact.answer.en],
     })),
     {
-      genericTerms: options.genericTerms ?? HAIDIAN_GENERIC_TERMS,
+      genericTerms,
       ...(options.unknownTermWeightRatio !== undefined ? { unknownTermWeightRatio: options.unknownTermWeightRatio } : {}),
     },
   );
@@ -105,6 +108,7 @@ export function createEngine(kb: KnowledgeBase, options: EngineOptions = {}): En
     suggestions: [],
     topics: [],
     confidence: round(confidence),
+    context: contextOf(fact, language, genericSet),
   });
 
   const topicSummaries = (language: Language): TopicSummary[] =>
@@ -154,9 +158,7 @@ export function createEngine(kb: KnowledgeBase, options: EngineOptions = {}): En
   const findNames = (names: readonly ForeignName[], normalized: string): ForeignName[] => names.filter((entity) => entity.pattern.test(normalized));
   const mentions = (doc: number, name: ForeignName): boolean => name.pattern.test(haystackOf(doc));
 
-  const ask = (question: string, askOptions: AskOptions = {}): Reply => {
-    const raw = question.slice(0, QUESTION_MAX_CHARS);
-    const language: Language = askOptions.language ?? (hasHan(raw) ? 'zh' : 'en');
+  const askFresh = (raw: string, language: Language): Reply => {
     const normalized = normalizeText(raw);
     if (normalized === '') return { ...help(language), kind: 'help', body: MESSAGES.empty[language] };
     const intent = detectIntent(normalized);
@@ -245,6 +247,26 @@ export function createEngine(kb: KnowledgeBase, options: EngineOptions = {}): En
     const subject = findNames(unsupportedNames, intent.rest).find((name) => !mentions(chosen.doc, name));
     if (subject) return noMatch(language, MESSAGES.unsupported[language](subject.display), [], top.score, [fact]);
     return answerReply(fact, language, chosen.score);
+  };
+
+  const followUp = createFollowUpAsk({
+    facts,
+    factAt: (factId) => {
+      const at = byId.get(factId);
+      return at === undefined ? undefined : facts[at];
+    },
+    seriesOf: (id) => (series.get(id) ?? []).map((i) => facts[i] as Fact),
+    askFresh,
+    answerWith: (fact, language) => answerReply(fact, language, 1),
+    questionIn: (fact, language) => questionIn(fact, language),
+    genericTerms,
+    otherNames: [...kb.foreignEntities, ...kb.unsupportedSubjects].flatMap((entity) => entity.names),
+  });
+
+  const ask = (question: string, askOptions: AskOptions = {}): Reply => {
+    const raw = question.slice(0, QUESTION_MAX_CHARS);
+    const language: Language = askOptions.language ?? (hasHan(raw) ? 'zh' : 'en');
+    return followUp(raw, language, askOptions);
   };
 
   const answerFact = (factId: string, language: Language = 'en'): Reply => {

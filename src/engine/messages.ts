@@ -18,6 +18,18 @@ export const MESSAGES = {
     en: (years: string, have: string) => `I don't have that figure for ${years}. I have it for ${have}.`,
     zh: (years: string, have: string) => `我没有${years}年的这一数据，只有${have}年的。`,
   },
+  clarify: {
+    en: "I'm not sure what that refers to: I have nothing earlier in this conversation to go on. Could you ask the whole question? For example:",
+    zh: '我不确定你指的是什么：这次对话里没有可以参照的上文。请把问题问完整，例如：',
+  },
+  noYear: {
+    en: (years: string) => `I don't have that for ${years}: the last answer is not a figure by year.`,
+    zh: (years: string) => `我没有${years}年的这一信息：上一个回答不是按年份的数据。`,
+  },
+  noMore: {
+    en: "That's all my fact base says about it. Related questions I can answer:",
+    zh: '关于这一点，我的资料库里只有这些。相关的问题我可以回答：',
+  },
   empty: {
     en: 'Ask me a question about Haidian district in Beijing, for example about its economy, Zhongguancun or its universities.',
     zh: '请问我一个关于北京市海淀区的问题，例如经济、中关村或高校。',

@@ -8,9 +8,27 @@ export type { Language };
  * - `no-match`: the bot does not know; it says so and suggests what it does know.
  * - `smalltalk`: greetings, thanks, goodbyes.
  * - `help`: what the bot can answer, by topic.
+ * - `clarify`: a follow-up ("and in 2017?", "when was it built?") with no conversation to refer to; the
+ *   bot asks what it refers to and suggests full questions. Never a guess.
  * - `notice`: a message from the bot itself (rate limit, apology); never produced by the engine.
  */
-export type ReplyKind = 'answer' | 'no-match' | 'smalltalk' | 'help' | 'notice';
+export type ReplyKind = 'answer' | 'no-match' | 'smalltalk' | 'help' | 'clarify' | 'notice';
+
+/**
+ * What a conversation is about after a reply: the adapter keeps it per conversation (thread, DM,
+ * reply chain, terminal session) and passes it back with the next question, so that "and in 2017?"
+ * or "when was it built?" resolve against it. Small and serialisable (JSON in a key-value store).
+ */
+export interface ConversationContext {
+  /** The fact last answered. */
+  readonly factId: string;
+  /** Its series (`gdp`), when it has one: another year of it is one follow-up away. */
+  readonly series?: string;
+  readonly year?: number;
+  /** What the fact is about, as a name a question can use ("Summer Palace", "颐和园"). */
+  readonly subject?: { readonly en?: string; readonly zh?: string };
+  readonly language: Language;
+}
 
 /** A source as shown to users. */
 export interface SourceRef {
@@ -56,6 +74,8 @@ export interface Reply {
   readonly topics: readonly TopicSummary[];
   /** Calibrated confidence in 0..1 that the reply is right for the question. */
   readonly confidence: number;
+  /** The conversation's context after this reply, for the next question; absent when there is none. */
+  readonly context?: ConversationContext;
 }
 
 /** One autocomplete choice: a question the bot can answer. */
@@ -67,6 +87,8 @@ export interface Completion {
 export interface AskOptions {
   /** Force the reply language; by default it follows the question (Han characters mean Chinese). */
   readonly language?: Language;
+  /** The conversation so far (the previous reply's `context`); follow-ups resolve against it. */
+  readonly context?: ConversationContext;
 }
 
 /** The intent engine: pure, synchronous, platform-free. */

@@ -38,6 +38,20 @@ describe('ask --json (the CLI contract)', () => {
     expect(reply.kind).toBe('answer');
     expect(reply.text).toMatch(/400/);
   });
+  it('keeps lines independent without --conversation, and one conversation with it', async () => {
+    const input = "What was Haidian's GDP in 2016?\nand in 2017?\n";
+    const alone = (await tsx(['ask', '--json'], input)).stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as { kind: string; text: string });
+    expect(alone[1]?.kind).toBe('clarify');
+    expect(alone[1]?.text).not.toMatch(/594 billion/);
+    const together = (await tsx(['ask', '--json', '--conversation'], input)).stdout.trimEnd().split('\n').map((line) => JSON.parse(line) as { kind: string; text: string });
+    expect(together[1]?.kind).toBe('answer');
+    expect(together[1]?.text).toMatch(/594 billion/);
+  });
+
+  it('does not answer a figure for an elliptical question asked alone', async () => {
+    const reply = JSON.parse((await tsx(['ask', '--json', 'and in 2017?'])).stdout) as { kind: string; answered: boolean; confidence: number };
+    expect(reply).toMatchObject({ kind: 'clarify', answered: false, confidence: 0 });
+  });
 });
 
 describe('ask (for people)', () => {

@@ -130,6 +130,15 @@ describe.each(PLATFORMS)('$name formatter contract', (platform) => {
     expect(buttons).toEqual(NO_MATCH.suggestions.map((s) => s.question));
   });
 
+  it('shows a clarifying question with its suggested full questions as buttons, and no source', () => {
+    const clarify: Reply = { ...NO_MATCH, kind: 'clarify', body: "I'm not sure what that refers to. Could you ask the whole question?", confidence: 0 };
+    const { visible, buttons, violations } = platform.render(clarify);
+    expect(visible).toContain("not sure what that refers to");
+    expect(buttons).toEqual(clarify.suggestions.map((s) => s.question));
+    expect(visible).not.toContain('english.gov.cn');
+    expect(violations).toEqual([]);
+  });
+
   it('stays within the platform’s limits for a huge reply', () => {
     const huge: Reply = {
       ...ANSWER,

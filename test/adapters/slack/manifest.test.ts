@@ -22,8 +22,9 @@ describe('Slack app manifest', () => {
     );
   });
 
-  it('subscribes to mentions and direct messages only', () => {
-    expect(manifest.settings.event_subscriptions.bot_events.sort()).toEqual(['app_mention', 'message.im']);
+  it('subscribes to mentions, direct messages and channel messages (for thread follow-ups), with their read scopes', () => {
+    expect(manifest.settings.event_subscriptions.bot_events.sort()).toEqual(['app_mention', 'message.channels', 'message.groups', 'message.im']);
+    expect(manifest.oauth_config.scopes.bot).toEqual(expect.arrayContaining(['channels:history', 'groups:history', 'im:history']));
   });
 
   it('declares /haidian with a usage hint, interactivity on, and /slack/events everywhere', () => {

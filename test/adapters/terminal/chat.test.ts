@@ -50,6 +50,11 @@ describe('terminal chat', () => {
     expect(text).toMatch(/I don't know/);
     expect(text).toMatch(/You could ask:\n {2}• /);
   });
+  it('keeps the context of the session: a follow-up answers the same series', async () => {
+    const text = await chat(["What was Haidian's GDP in 2016?", 'and in 2017?']);
+    expect(text).toMatch(/594 billion/);
+    expect(text).toMatch(/China Daily/);
+  });
 });
 
 describe('npm start without tokens', () => {
