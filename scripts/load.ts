@@ -7,7 +7,10 @@
  * duplicated answers. It reports the highest rate held (p99 < 1 s, nothing lost or duplicated).
  *
  *   npm run load -- [--platform slack|discord|both] [--rates 50,100,200,400,800] [--seconds 5]
- *                   [--drain-seconds 5] [--max-seconds 240] [--bot main|adapter] [--json]
+ *                   [--drain-seconds 5] [--max-seconds 240] [--bot main|adapter] [--replicas 1] [--json]
+ *
+ * `--replicas 2` (Slack, `--bot main`): that many bot processes on one redis-server behind a
+ * round-robin proxy (scripts/load/replicas.ts), measured as one bot.
  *
  * Both processes share the machine: the figures are for this machine with the load generator and
  * the fake on the same cores. docs/reliability.md records them.
@@ -27,6 +30,7 @@ import {
   type StepResult,
 } from './load/run.js';
 import { startMainProcess } from './load/main-process.js';
+import { startReplicas } from './load/replicas.js';
 import { createSlackDriver } from './load/slack-driver.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -51,6 +55,7 @@ function parseOptions() {
       'drain-seconds': { type: 'string', default: '5' },
       'max-seconds': { type: 'string', default: '240' },
       bot: { type: 'string', default: 'main' },
+      replicas: { type: 'string', default: '1' },
       'log-level': { type: 'string', default: 'info' },
       json: { type: 'boolean', default: false },
     },
@@ -75,6 +80,12 @@ function parseOptions() {
   }
   if (values.bot !== 'main' && values.bot !== 'adapter')
     throw new Error(`--bot must be main or adapter (got ${values.bot})`);
+  const replicas = Number(values.replicas);
+  if (!Number.isInteger(replicas) || replicas < 1 || replicas > 8)
+    throw new Error(`--replicas must be a whole number in 1..8 (got ${values.replicas})`);
+  // Discord replicas on the same shard each receive every event: more replicas add availability there, not throughput.
+  if (replicas > 1 && (values.bot !== 'main' || platforms.includes('discord')))
+    throw new Error('--replicas above 1 needs --platform slack and --bot main');
   return {
     platforms,
     rates,
@@ -82,6 +93,7 @@ function parseOptions() {
     drainSeconds,
     maxSeconds,
     bot: values.bot,
+    replicas,
     logLevel: values['log-level'],
     json: values.json,
   };
@@ -116,14 +128,17 @@ async function runPlatform(
   };
   if (platform === 'slack') {
     const fake = await startFakeSlack();
+    const slackEnv = {
+      SLACK_BOT_TOKEN: BOT_TOKEN,
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      SLACK_API_URL: fake.apiUrl,
+      LOG_LEVEL: options.logLevel,
+    };
     const bot =
-      options.bot === 'main'
-        ? await startMainProcess({
-            SLACK_BOT_TOKEN: BOT_TOKEN,
-            SLACK_SIGNING_SECRET: SIGNING_SECRET,
-            SLACK_API_URL: fake.apiUrl,
-            LOG_LEVEL: options.logLevel,
-          })
+      options.replicas > 1
+        ? await startReplicas(options.replicas, (redisEnv) => startMainProcess({ ...slackEnv, ...redisEnv }))
+        : options.bot === 'main'
+        ? await startMainProcess(slackEnv)
         : await startBotProcess({
             platform,
             knowledgeDir,
@@ -221,7 +236,9 @@ async function main(): Promise<number> {
 
   const environment = `Node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model.trim() ?? 'CPU'}, ${os.platform()}`;
   const botDescription =
-    options.bot === 'main'
+    options.replicas > 1
+      ? `${options.replicas} bot processes (node --import tsx src/main.ts) on one redis-server behind a round-robin proxy`
+      : options.bot === 'main'
       ? 'the bot process as production runs it (node --import tsx src/main.ts)'
       : 'the platform adapter and the engine alone, in a child process';
   if (!options.json)
@@ -245,7 +262,7 @@ async function main(): Promise<number> {
   }
   if (options.json)
     process.stdout.write(
-      `${JSON.stringify({ bot: options.bot, environment, seconds: options.seconds, heldP99Ms: HELD_P99_MS, platforms: report })}\n`,
+      `${JSON.stringify({ bot: options.bot, replicas: options.replicas, environment, seconds: options.seconds, heldP99Ms: HELD_P99_MS, platforms: report })}\n`,
     );
   clearTimeout(killer);
   return 0;
