@@ -13,6 +13,14 @@ import { execFileSync, spawn } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import {
+  defineCommand,
+  listOf,
+  oneOf,
+  runCommand,
+  wholeNumber,
+  type CommandValues,
+} from '../src/bot/command-line.js';
 import { DEFAULT_SEED } from './corpus.js';
 import {
   DEFAULT_TOTAL_QUERIES,
@@ -20,7 +28,7 @@ import {
   measureSize,
   type SizeReport,
 } from './measure.js';
-import { ENGINE_NAMES, type EngineName } from './peers.js';
+import { ENGINE_NAMES } from './peers.js';
 import {
   formatReport,
   speedUps,
@@ -33,92 +41,27 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '..');
 const DEFAULT_SIZES = [100, 1000, 10_000, 100_000];
 
-interface Args {
-  readonly sizes: number[];
-  readonly total: number;
-  readonly smoke: boolean;
-  readonly json: boolean;
-  readonly worker: boolean;
-  readonly engines: EngineName[];
-  readonly seed: number;
-  readonly startupRuns: number;
-}
+const BENCH_COMMAND = defineCommand({
+  command: 'npm run bench',
+  summary:
+    'Benchmarks the engine against fuse.js, MiniSearch and FlexSearch on synthetic fact bases (speed, memory, accuracy), and times the Haidian bot from start to its first answer (compiled and through tsx). Progress goes to stderr; takes minutes.',
+  options: {
+    facts: { type: 'string', value: 'N[,N…]', default: DEFAULT_SIZES.join(','), parse: listOf(wholeNumber(), 'positive whole numbers'), description: 'fact-base sizes, one child process each' },
+    queries: { type: 'string', value: 'N', parse: wholeNumber(5), description: `questions per size, at least one per category (default: ${DEFAULT_TOTAL_QUERIES}, with --smoke ${SMOKE_TOTAL_QUERIES})` },
+    smoke: { type: 'boolean', description: 'a quick run that checks the benchmark works (fewer queries and start-up runs)' },
+    json: { type: 'boolean', description: 'print exactly one JSON object on stdout: {"results": […], "startup": {…}, "meta": {…}}' },
+    engines: { type: 'string', value: 'a,b', default: ENGINE_NAMES.join(','), parse: listOf(oneOf(...ENGINE_NAMES), `engines (${ENGINE_NAMES.join(', ')})`), description: 'the engines to measure' },
+    seed: { type: 'string', value: 'N', default: String(DEFAULT_SEED), parse: wholeNumber(), description: 'the seed of the synthetic corpus and questions' },
+    'startup-runs': { type: 'string', value: 'N', parse: wholeNumber(), description: 'start-up measurements of each kind (default: 5, with --smoke 2)' },
+    worker: { type: 'boolean', hidden: true, description: 'measure one size and print its JSON report (run.ts runs itself so)' },
+  },
+  example: 'npm run bench -- --facts 1000,10000 --engines haidian-bot,fuse.js',
+});
 
-class UsageError extends Error {}
+type Args = CommandValues<typeof BENCH_COMMAND.options>;
 
-function parseArgs(argv: readonly string[]): Args {
-  const flags = new Map<string, string | true>();
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] as string;
-    if (!arg.startsWith('--')) throw new UsageError(`unexpected argument "${arg}"`);
-    const [name, inline] = arg.slice(2).split('=', 2) as [string, string | undefined];
-    const next = argv[i + 1];
-    if (inline !== undefined) flags.set(name, inline);
-    else if (
-      ['facts', 'queries', 'engines', 'seed', 'startup-runs'].includes(name) &&
-      next !== undefined &&
-      !next.startsWith('--')
-    ) {
-      flags.set(name, next);
-      i++;
-    } else flags.set(name, true);
-  }
-  const known = new Set([
-    'facts',
-    'queries',
-    'smoke',
-    'json',
-    'worker',
-    'engines',
-    'seed',
-    'startup-runs',
-  ]);
-  for (const name of flags.keys())
-    if (!known.has(name)) throw new UsageError(`unknown option --${name}`);
-  const value = (name: string): string | undefined => {
-    const v = flags.get(name);
-    if (v === true) throw new UsageError(`--${name} needs a value`);
-    return v;
-  };
-  const positive = (name: string, text: string): number => {
-    const n = Number(text.replace(/[_,]/g, ''));
-    if (!Number.isInteger(n) || n < 1)
-      throw new UsageError(`--${name}: "${text}" is not a positive integer`);
-    return n;
-  };
-  const smoke = flags.has('smoke');
-  const factsArg = value('facts');
-  const sizes = factsArg
-    ? factsArg.split(',').map((s) => positive('facts', s.trim()))
-    : DEFAULT_SIZES;
-  const queriesArg = value('queries');
-  const total = queriesArg
-    ? positive('queries', queriesArg)
-    : smoke
-      ? SMOKE_TOTAL_QUERIES
-      : DEFAULT_TOTAL_QUERIES;
-  if (total < 5) throw new UsageError('--queries must be at least 5 (one per category)');
-  const enginesArg = value('engines');
-  const engines = enginesArg ? enginesArg.split(',').map((e) => e.trim()) : [...ENGINE_NAMES];
-  for (const engine of engines) {
-    if (!(ENGINE_NAMES as readonly string[]).includes(engine))
-      throw new UsageError(
-        `--engines: unknown engine "${engine}" (known: ${ENGINE_NAMES.join(', ')})`,
-      );
-  }
-  const seedArg = value('seed');
-  const runsArg = value('startup-runs');
-  return {
-    sizes,
-    total,
-    smoke,
-    json: flags.has('json'),
-    worker: flags.has('worker'),
-    engines: engines as EngineName[],
-    seed: seedArg ? positive('seed', seedArg) : DEFAULT_SEED,
-    startupRuns: runsArg ? positive('startup-runs', runsArg) : smoke ? 2 : 5,
-  };
-}
+const totalQueries = (args: Args): number =>
+  args.queries ?? (args.smoke ? SMOKE_TOTAL_QUERIES : DEFAULT_TOTAL_QUERIES);
 
 const log = (line: string): void => {
   process.stderr.write(`${line}\n`);
@@ -135,7 +78,7 @@ function runSizeInChild(size: number, args: Args): Promise<SizeReport> {
     '--facts',
     String(size),
     '--queries',
-    String(args.total),
+    String(totalQueries(args)),
     '--engines',
     args.engines.join(','),
     '--seed',
@@ -277,34 +220,34 @@ function gitDescription(): string {
   }
 }
 
-async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2));
+async function main(args: Args): Promise<number> {
   if (args.worker) {
-    const [size] = args.sizes;
+    const [size] = args.facts;
     const report = measureSize({
       facts: size as number,
-      total: args.total,
+      total: totalQueries(args),
       smoke: args.smoke,
       engines: args.engines,
       seed: args.seed,
       log,
     });
     process.stdout.write(JSON.stringify(report));
-    return;
+    return 0;
   }
   const started = performance.now();
   const loadBefore = os.loadavg()[0] ?? 0;
-  log(`startup: ${args.startupRuns} runs of bench/startup.ts…`);
-  const startup = await measureStartup(args.startupRuns);
+  const startupRuns = args['startup-runs'] ?? (args.smoke ? 2 : 5);
+  log(`startup: ${startupRuns} runs of bench/startup.ts…`);
+  const startup = await measureStartup(startupRuns);
   const sizes: SizeReport[] = [];
-  for (const size of args.sizes) sizes.push(await runSizeInChild(size, args));
+  for (const size of args.facts) sizes.push(await runSizeInChild(size, args));
   const meta: RunMeta = {
     seed: args.seed,
     node: process.version,
     cpus: os.cpus().length,
     commit: gitDescription(),
     date: new Date().toISOString().slice(0, 16).replace('T', ' '),
-    total_queries: args.total,
+    total_queries: totalQueries(args),
     smoke: args.smoke,
     load: [loadBefore, os.loadavg()[0] ?? 0],
   };
@@ -322,18 +265,9 @@ async function main(): Promise<void> {
   } else {
     process.stdout.write(`${formatReport(sizes, startup, meta)}\n`);
   }
+  return 0;
 }
 
-main().catch((error: unknown) => {
-  if (error instanceof UsageError) {
-    process.stderr.write(
-      `bench: ${error.message}\nusage: tsx bench/run.ts [--facts N[,N…]] [--queries N] [--smoke] [--json] [--engines a,b] [--seed N] [--startup-runs N]\n`,
-    );
-    process.exitCode = 2;
-    return;
-  }
-  process.stderr.write(
-    `bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-  );
-  process.exitCode = 1;
-});
+process.exitCode = await runCommand(BENCH_COMMAND, process.argv.slice(2), ({ values }) =>
+  main(values),
+);

@@ -9,8 +9,13 @@
  * The properties and generators are in test/reliability/hostile-input.ts (the CI test runs fewer).
  */
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import fc from 'fast-check';
+import {
+  defineCommand,
+  runCommand,
+  wholeNumber,
+  type CommandValues,
+} from '../src/bot/command-line.js';
 import { createEngine } from '../src/engine/engine.js';
 import { loadKnowledge } from '../src/knowledge/load.js';
 import {
@@ -55,26 +60,29 @@ interface Failure {
   input: string;
 }
 
-function parseOptions() {
-  const { values } = parseArgs({
-    options: {
-      cases: { type: 'string', default: String(DEFAULT_CASES) },
-      models: { type: 'string' },
-      seed: { type: 'string' },
-      'max-case-ms': { type: 'string', default: String(DEFAULT_MAX_CASE_MS) },
-      json: { type: 'boolean', default: false },
-    },
-  });
-  const cases = Number(values.cases);
-  const models = values.models === undefined ? Math.ceil(cases / 5) : Number(values.models);
-  const seed =
-    values.seed === undefined ? Math.floor(Math.random() * 2 ** 31) : Number(values.seed);
-  const maxCaseMs = Number(values['max-case-ms']);
-  for (const [name, value] of Object.entries({ cases, models, seed, maxCaseMs })) {
-    if (!Number.isInteger(value) || value < 0)
-      throw new Error(`--${name} must be a whole number ≥ 0 (got ${String(value)})`);
-  }
-  return { cases, models, seed, maxCaseMs, json: values.json };
+const FUZZ_COMMAND = defineCommand({
+  command: 'npm run fuzz',
+  summary:
+    'Sends generated hostile user messages through the normaliser, the engine and both platform formatters, plus made-up reply models through the formatters alone. Prints every broken property with its first example and the slowest case; exits 1 on any failure or a case slower than the bound.',
+  options: {
+    cases: { type: 'string', value: 'N', default: String(DEFAULT_CASES), parse: wholeNumber(0), description: 'generated user messages' },
+    models: { type: 'string', value: 'N', parse: wholeNumber(0), description: 'generated reply models (default: a fifth of --cases)' },
+    seed: { type: 'string', value: 'N', parse: wholeNumber(0), description: 'the generators\' seed (default: random; the report prints it)' },
+    'max-case-ms': { type: 'string', value: 'MS', default: String(DEFAULT_MAX_CASE_MS), parse: wholeNumber(0), description: 'the bound on one case, every path' },
+    json: { type: 'boolean', description: 'print one JSON object instead of the report' },
+  },
+  notes: 'exit codes: 0 no failure, 1 a broken property or a case over the bound, 2 usage error',
+  example: 'npm run fuzz -- --cases 10000 --seed 42',
+});
+
+function resolveOptions(values: CommandValues<typeof FUZZ_COMMAND.options>) {
+  return {
+    cases: values.cases,
+    models: values.models ?? Math.ceil(values.cases / 5),
+    seed: values.seed ?? Math.floor(Math.random() * 2 ** 31),
+    maxCaseMs: values['max-case-ms'],
+    json: values.json,
+  };
 }
 
 function percentile(sorted: Float64Array, p: number): number {
@@ -86,8 +94,7 @@ function preview(text: string): string {
   return JSON.stringify(text.length > 100 ? `${text.slice(0, 100)}…` : text);
 }
 
-async function main(): Promise<number> {
-  const options = parseOptions();
+async function main(options: ReturnType<typeof resolveOptions>): Promise<number> {
   const kb = await loadKnowledge(path.join(ROOT, 'knowledge'));
   const engine = createEngine(kb);
   const checker = createHostileChecker(engine, sourceUrls(kb));
@@ -242,4 +249,6 @@ function roundAll(timings: CaseTimings): [string, number][] {
   return (Object.entries(timings) as [string, number][]).map(([stage, ms]) => [stage, round(ms)]);
 }
 
-process.exitCode = await main();
+process.exitCode = await runCommand(FUZZ_COMMAND, process.argv.slice(2), ({ values }) =>
+  main(resolveOptions(values)),
+);

@@ -1,28 +1,18 @@
 import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
-import { parseArgs } from 'node:util';
 import { runTerminalChat } from '../adapters/terminal/chat.js';
 import { createBot } from './bot/bot.js';
+import { defineCommand, formatSynopsis, runCommand, UsageError, type CommandSpec, type OptionSpec } from './bot/command-line.js';
 import { ConfigError, knowledgeDirFrom, loadConfig } from './config.js';
 import { createEngine } from './engine/engine.js';
 import { renderPlainText } from './engine/render.js';
 import type { ConversationContext, Engine, Reply } from './engine/types.js';
 import { formatEvalReport, parseEvalFile, runEval } from './curator/eval.js';
-import { runReportCommand } from './curator/report-cli.js';
+import { REPORT_COMMAND, runReportCommand } from './curator/report-cli.js';
 import { KnowledgeError } from './knowledge/errors.js';
 import { checkEvidence, loadEvidence } from './knowledge/evidence.js';
 import { lintKnowledge, type LintFinding } from './knowledge/lint.js';
 import { loadKnowledge } from './knowledge/load.js';
-
-const USAGE = `usage:
-  npm run --silent ask -- "question"          print the reply as a person reads it
-  npm run --silent ask -- --json "question"   one JSON object
-  npm run --silent ask -- --json < file       one JSON object per input line
-  npm run --silent ask -- --json --conversation < file   the lines of the file as one conversation (follow-ups)
-  npm run chat                                chat in the terminal
-  npm run eval -- FILE.jsonl [FILE.jsonl …]   score question files
-  npm run knowledge:check                     validate and lint the fact base
-  npm run report -- [--top N] [--json] [FILE] the unanswered questions, grouped`;
 
 /** The JSON shape of one reply on the CLI (a stable contract: evaluation tools read it). */
 export function toCliJson(question: string, reply: Reply): Record<string, unknown> {
@@ -42,115 +32,157 @@ async function buildEngine(): Promise<{ engine: Engine; kb: Awaited<ReturnType<t
   return { kb, engine: createEngine(kb) };
 }
 
+const ASK = defineCommand({
+  command: 'npm run --silent ask',
+  summary:
+    'Asks the bot one question (the arguments) or one per line of stdin, and prints the reply as a person reads it, or with --json as one JSON object per question (the contract in the README).',
+  options: {
+    json: { type: 'boolean', description: 'print each reply as one JSON object on one line' },
+    conversation: { type: 'boolean', description: 'answer the lines of stdin as one conversation (follow-ups see the previous reply)' },
+  },
+  positionals: { name: 'QUESTION', description: 'the question (its words are joined); without it, one question per line of stdin' },
+  example: `npm run --silent ask -- --json "What was Haidian's GDP in 2016?"`,
+});
+
+const CHAT = defineCommand({
+  command: 'npm run chat',
+  summary: 'Chats with the bot in the terminal, from the fact base in KNOWLEDGE_DIR, whatever platforms are configured.',
+  options: {},
+  example: 'npm run chat',
+});
+
+const EVAL = defineCommand({
+  command: 'npm run eval',
+  summary: 'Scores question files (one JSON object per line: {"q": …, "expect": […]}) against the fact base, by category, and lists every miss.',
+  options: {},
+  positionals: { name: 'FILE.jsonl', description: 'a question file (at least one)', min: 1 },
+  example: 'npm run eval -- test/eval/haidian-en.jsonl test/eval/haidian-zh.jsonl',
+});
+
+const CHECK = defineCommand({
+  command: 'npm run knowledge:check',
+  summary: 'Validates the fact base in KNOWLEDGE_DIR and lints it: every example question must reach its own fact; lists evidence findings.',
+  options: { 'strict-evidence': { type: 'boolean', description: 'fail on evidence findings too (a fact without a passage, an answer number no passage gives)' } },
+  notes: 'exit codes: 0 valid and clean, 1 a lint problem or an invalid fact file, 2 usage error',
+  example: 'npm run knowledge:check',
+});
+
 async function* stdinLines(): AsyncGenerator<string> {
   for await (const line of createInterface({ input: process.stdin, crlfDelay: Infinity })) yield line;
 }
 
-async function ask(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    options: { json: { type: 'boolean', default: false }, conversation: { type: 'boolean', default: false } },
-    allowPositionals: true,
-  });
-  const { engine } = await buildEngine();
-  // With --conversation the lines of one batch are one conversation (each follow-up sees the previous
-  // reply's context); without it every line stands alone, as the `ask --json` contract says.
-  let context: ConversationContext | undefined;
-  const reply = (question: string): Reply => {
-    const result = engine.ask(question, values.conversation && context ? { context } : {});
-    context = result.context ?? context;
-    return result;
-  };
-  const answer = (question: string): string => (values.json ? JSON.stringify(toCliJson(question, reply(question))) : renderPlainText(reply(question)));
-  if (positionals.length > 0) {
-    process.stdout.write(`${answer(positionals.join(' '))}\n`);
-    return 0;
-  }
-  if (process.stdin.isTTY) {
-    process.stderr.write(`${USAGE}\n`);
-    return 2;
-  }
-  let first = true;
-  for await (const line of stdinLines()) {
-    if (values.json) process.stdout.write(`${answer(line)}\n`);
-    else if (line.trim() !== '') {
-      process.stdout.write(`${first ? '' : '\n'}${answer(line)}\n`);
-      first = false;
+const ask = (args: readonly string[]): Promise<number> =>
+  runCommand(ASK, args, async ({ values, positionals }) => {
+    if (positionals.length === 0 && process.stdin.isTTY) throw new UsageError('no question: pass one, or pipe one per line on stdin');
+    const { engine } = await buildEngine();
+    // With --conversation the lines of one batch are one conversation (each follow-up sees the previous
+    // reply's context); without it every line stands alone, as the `ask --json` contract says.
+    let context: ConversationContext | undefined;
+    const reply = (question: string): Reply => {
+      const result = engine.ask(question, values.conversation && context ? { context } : {});
+      context = result.context ?? context;
+      return result;
+    };
+    const answer = (question: string): string => (values.json ? JSON.stringify(toCliJson(question, reply(question))) : renderPlainText(reply(question)));
+    if (positionals.length > 0) {
+      process.stdout.write(`${answer(positionals.join(' '))}\n`);
+      return 0;
     }
-  }
-  return 0;
-}
-
-async function evaluate(args: string[]): Promise<number> {
-  if (args.length === 0) {
-    process.stderr.write(`${USAGE}\n`);
-    return 2;
-  }
-  const { engine } = await buildEngine();
-  for (const file of args) {
-    const cases = parseEvalFile(await readFile(file, 'utf8'), file);
-    process.stdout.write(`${formatEvalReport(file, runEval(engine, cases))}\n\n`);
-  }
-  return 0;
-}
-
-/**
- * `check [--strict-evidence]`: the fact base must load and lint clean (exit 1 otherwise). The evidence
- * checks print their findings as warnings while the older facts still lack passages; with
- * `--strict-evidence` they fail the check too.
- */
-async function check(args: string[]): Promise<number> {
-  const strictEvidence = args.includes('--strict-evidence');
-  const { kb, engine } = await buildEngine();
-  const questions = kb.facts.reduce((n, f) => n + f.questions.en.length + f.questions.zh.length, 0);
-  process.stdout.write(`fact base valid: ${kb.facts.length} facts, ${kb.sources.size} sources, ${kb.topics.length} topics, ${questions} example questions\n`);
-  const lint = lintKnowledge(kb, engine);
-  if (lint.length === 0) process.stdout.write('lint: every example question reaches its own fact; no two facts share a question\n');
-  else printFindings('lint', lint);
-  const evidence = await loadEvidence(knowledgeDirFrom(process.env));
-  const evidenceFindings = checkEvidence(kb, evidence);
-  if (evidenceFindings.length === 0) {
-    process.stdout.write(`evidence: ${evidence.length} passages; every fact has one, every answer number is in a passage, every source is cited\n`);
-  } else {
-    const missing = evidenceFindings.filter((f) => f.message.startsWith('no evidence entry')).length;
-    process.stdout.write(`evidence: ${evidence.length} passages; ${missing} fact(s) without a passage\n`);
-    printFindings(strictEvidence ? 'evidence' : 'evidence (warnings; --strict-evidence makes them fail)', evidenceFindings);
-  }
-  return lint.length === 0 && (!strictEvidence || evidenceFindings.length === 0) ? 0 : 1;
-}
+    let first = true;
+    for await (const line of stdinLines()) {
+      if (values.json) process.stdout.write(`${answer(line)}\n`);
+      else if (line.trim() !== '') {
+        process.stdout.write(`${first ? '' : '\n'}${answer(line)}\n`);
+        first = false;
+      }
+    }
+    return 0;
+  });
 
 function printFindings(check: string, findings: readonly LintFinding[]): void {
   process.stdout.write(`${check}: ${findings.length} problem(s):\n`);
   for (const f of findings) process.stdout.write(`  ${f.file}: ${f.factId}: ${f.message}\n`);
 }
 
-async function chat(): Promise<number> {
-  const { engine } = await buildEngine();
-  await runTerminalChat({ bot: createBot({ getEngine: () => engine }), input: process.stdin, output: process.stdout });
-  return 0;
-}
+const evaluate = (args: readonly string[]): Promise<number> =>
+  runCommand(EVAL, args, async ({ positionals }) => {
+    const { engine } = await buildEngine();
+    for (const file of positionals) {
+      let cases: ReturnType<typeof parseEvalFile>;
+      try {
+        cases = parseEvalFile(await readFile(file, 'utf8'), file);
+      } catch (error) {
+        // A missing or malformed question file is the user's to fix: its name and line, no stack.
+        process.stderr.write(`eval: ${(error as Error).message}\n`);
+        return 1;
+      }
+      process.stdout.write(`${formatEvalReport(file, runEval(engine, cases))}\n\n`);
+    }
+    return 0;
+  });
+
+const check = (args: readonly string[]): Promise<number> =>
+  runCommand(CHECK, args, async ({ values }) => {
+    const { kb, engine } = await buildEngine();
+    const questions = kb.facts.reduce((n, f) => n + f.questions.en.length + f.questions.zh.length, 0);
+    process.stdout.write(`fact base valid: ${kb.facts.length} facts, ${kb.sources.size} sources, ${kb.topics.length} topics, ${questions} example questions\n`);
+    const lint = lintKnowledge(kb, engine);
+    if (lint.length === 0) process.stdout.write('lint: every example question reaches its own fact; no two facts share a question\n');
+    else printFindings('lint', lint);
+    // The evidence checks are warnings while the older facts still lack passages; --strict-evidence fails on them.
+    const evidence = await loadEvidence(knowledgeDirFrom(process.env));
+    const evidenceFindings = checkEvidence(kb, evidence);
+    if (evidenceFindings.length === 0) {
+      process.stdout.write(`evidence: ${evidence.length} passages; every fact has one, every answer number is in a passage, every source is cited\n`);
+    } else {
+      const missing = evidenceFindings.filter((f) => f.message.startsWith('no evidence entry')).length;
+      process.stdout.write(`evidence: ${evidence.length} passages; ${missing} fact(s) without a passage\n`);
+      printFindings(values['strict-evidence'] ? 'evidence' : 'evidence (warnings; --strict-evidence makes them fail)', evidenceFindings);
+    }
+    return lint.length === 0 && (!values['strict-evidence'] || evidenceFindings.length === 0) ? 0 : 1;
+  });
+
+const chat = (args: readonly string[]): Promise<number> =>
+  runCommand(CHAT, args, async () => {
+    const { engine } = await buildEngine();
+    await runTerminalChat({ bot: createBot({ getEngine: () => engine }), input: process.stdin, output: process.stdout });
+    return 0;
+  });
 
 // The environment is read only when no log file is named: a curator can report on a copied log anywhere.
-const report = (args: string[]): Promise<number> => runReportCommand(args, () => loadConfig(process.env).unansweredLog);
+const report = (args: readonly string[]): Promise<number> => runReportCommand(args, () => loadConfig(process.env).unansweredLog);
 
-const COMMANDS: Record<string, (args: string[]) => Promise<number>> = { ask, eval: evaluate, check, chat, report };
+const COMMANDS: Record<string, { readonly spec: CommandSpec<Record<string, OptionSpec>>; readonly run: (args: readonly string[]) => Promise<number> }> = {
+  ask: { spec: ASK, run: ask },
+  chat: { spec: CHAT, run: chat },
+  eval: { spec: EVAL, run: evaluate },
+  check: { spec: CHECK, run: check },
+  report: { spec: REPORT_COMMAND, run: report },
+};
 
-async function main(argv: string[]): Promise<number> {
+const OVERVIEW = `usage: tsx src/cli.ts COMMAND [--help | options]; through npm:\n${Object.values(COMMANDS)
+  .map(({ spec }) => formatSynopsis(spec).replace(/^usage: /, '  '))
+  .join('\n')}\n`;
+
+async function main(argv: readonly string[]): Promise<number> {
   const [command, ...rest] = argv;
-  const run = command ? COMMANDS[command] : undefined;
-  if (!run) {
-    process.stderr.write(`${USAGE}\n`);
+  if (command === '--help' || command === '-h') {
+    process.stdout.write(OVERVIEW);
+    return 0;
+  }
+  const entry = command !== undefined && Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+  if (!entry) {
+    process.stderr.write(`cli: ${command === undefined ? 'no command' : `unknown command "${command}"`} (commands: ${Object.keys(COMMANDS).join(', ')})\n${OVERVIEW}`);
     return 2;
   }
   try {
-    return await run(rest);
+    return await entry.run(rest);
   } catch (error) {
     if (error instanceof KnowledgeError || error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);
       return 1;
     }
-    process.stderr.write(`error: ${(error as Error).message}\n`);
-    return 1;
+    throw error;
   }
 }
 

@@ -2,10 +2,20 @@
  * `npm run discord:register`: registers the slash commands globally, or to DISCORD_GUILD_ID when set.
  * Reads the same environment as the bot; prints what it did, never the token.
  */
+import { defineCommand, runCommand } from '../../src/bot/command-line.js';
 import { ConfigError, loadConfig } from '../../src/config.js';
 import { registerCommands } from './commands.js';
 
 const REQUIRED = ['DISCORD_TOKEN', 'DISCORD_APPLICATION_ID'] as const;
+
+const REGISTER_COMMAND = defineCommand({
+  command: 'npm run discord:register',
+  summary:
+    'Registers the bot\'s slash command with Discord: in the server DISCORD_GUILD_ID when set (instant), else globally (up to an hour). Reads the same environment as the bot (DISCORD_TOKEN, DISCORD_APPLICATION_ID, DISCORD_COMMAND); running it again changes nothing.',
+  options: {},
+  notes: 'exit codes: 0 registered, 1 missing or wrong credentials or Discord refused, 2 usage error',
+  example: 'node --env-file=.env --import tsx adapters/discord/register-cli.ts   (npm run discord:register with the variables exported)',
+});
 
 async function main(): Promise<number> {
   let config;
@@ -50,4 +60,4 @@ async function main(): Promise<number> {
   }
 }
 
-process.exitCode = await main();
+process.exitCode = await runCommand(REGISTER_COMMAND, process.argv.slice(2), main);
