@@ -3,9 +3,13 @@ import type { AddressInfo } from 'node:net';
 
 /**
  * A load balancer in miniature for replica tests: each request goes to the next upstream in turn, with
- * method, path, headers and body unchanged. An upstream that cannot be reached (a killed replica) gets
- * 502, as a load balancer without health checks answers: the sender (Slack) then retries.
+ * method, path, headers and body unchanged. A request whose upstream cannot be reached (a killed
+ * replica) gets 502 and the sender (Slack) retries; like nginx's passive health check (max_fails=1,
+ * fail_timeout), that upstream is then skipped for {@link UPSTREAM_FAIL_TIMEOUT_MS}.
  */
+
+/** How long an upstream that refused a connection is left out of the rotation. */
+export const UPSTREAM_FAIL_TIMEOUT_MS = 10_000;
 export interface RoundRobinProxy {
   readonly url: string;
   /** How many requests went to each upstream, in the order given. */
@@ -16,9 +20,21 @@ export interface RoundRobinProxy {
 export async function startRoundRobinProxy(upstreams: readonly string[]): Promise<RoundRobinProxy> {
   const sent = upstreams.map(() => 0);
   let next = 0;
-  const server: Server = createServer((req, res) => {
+  const downUntil = upstreams.map(() => 0);
+  const pick = (): number => {
+    const now = Date.now();
+    for (let tried = 0; tried < upstreams.length; tried += 1) {
+      const index = next;
+      next = (next + 1) % upstreams.length;
+      if ((downUntil[index] ?? 0) <= now) return index;
+    }
+    // Every upstream is marked down: try the next one anyway rather than refuse outright.
     const index = next;
     next = (next + 1) % upstreams.length;
+    return index;
+  };
+  const server: Server = createServer((req, res) => {
+    const index = pick();
     sent[index] = (sent[index] ?? 0) + 1;
     const target = new URL(req.url ?? '/', upstreams[index]);
     const body: Buffer[] = [];
@@ -29,6 +45,7 @@ export async function startRoundRobinProxy(upstreams: readonly string[]): Promis
         upstream.pipe(res);
       });
       forward.on('error', () => {
+        downUntil[index] = Date.now() + UPSTREAM_FAIL_TIMEOUT_MS;
         if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain' });
         res.end('bad gateway');
       });
