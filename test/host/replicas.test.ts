@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeSlack, type FakeSlack } from '../fakes/fake-slack.js';
 import { postEvent, type SlackHttpResult } from '../fakes/slack-signing.js';
-import { eventCallback, mentionEvent } from '../adapters/slack/payloads.js';
+import { eventCallback, mentionEvent, messageEvent, nextTs } from '../adapters/slack/payloads.js';
 import { redisServerAvailable, startRedisServer, type RedisServer } from '../helpers/redis-server.js';
 import { startRoundRobinProxy, type RoundRobinProxy } from '../helpers/round-robin-proxy.js';
 import { eventually, startBot, type BotProcess } from './process.js';
@@ -87,6 +87,19 @@ describe.skipIf(!service.available)(`two replicas on one Redis${service.availabl
     await Promise.all(bodies.flatMap((body) => [deliver(bases[0] as string, body), deliver(bases[1] as string, body, 1)]));
     await settle(id, 10);
     expect(repliesIn(id)).toHaveLength(10);
+  });
+
+  it('keeps a thread\'s context when the follow-up reaches the other replica', async () => {
+    const id = channel();
+    const root = nextTs();
+    await deliver(bases[0] as string, eventCallback(mentionEvent({ text: `<@${fake.identity.botUserId}> What was Haidian's GDP in 2016?`, channel: id, user: 'U0THREAD', ts: root })));
+    await settle(id, 1);
+    await deliver(bases[1] as string, eventCallback(messageEvent({ text: 'and in 2017?', user: 'U0THREAD', channel: id, channel_type: 'channel', thread_ts: root })));
+    await settle(id, 2);
+    const followUp = repliesIn(id)[1];
+    expect(followUp?.body).toMatchObject({ thread_ts: root });
+    expect(String(followUp?.body['text'])).toMatch(/2017/);
+    expect(String(followUp?.body['text'])).toMatch(/594/);
   });
 
   it("holds a user's rate limit across replicas", async () => {
