@@ -16,6 +16,7 @@ import { extractYears, tokenize, tokenizeNormalized } from './tokenize.js';
 import type { AskOptions, Completion, Engine, Language, Reply, SourceRef, Suggestion, TopicSummary } from './types.js';
 import { createCompleter } from './complete.js';
 import { contextOf, createFollowUpAsk } from './follow-up.js';
+import { createSubjectGuard, type SubjectVerdict } from './subject-guard.js';
 
 /** Words every Haidian fact is about; they never carry a match on their own ("weather in Haidian today"). */
 export const HAIDIAN_GENERIC_TERMS = ['haidian', 'beijing', 'district', 'china', 'chinese', '海淀区', '海淀', '北京市', '北京', '中国'];
@@ -85,6 +86,7 @@ export function createEngine(kb: KnowledgeBase, options: EngineOptions = {}): En
   const withoutShields = (normalized: string): string => shields.reduce((text, alias) => text.replace(new RegExp(alias.source, 'gu'), ' '), normalized);
   const unsupportedNames = namesOf(kb.unsupportedSubjects);
   const completer = createCompleter(facts, index);
+  const subjectGuard = kb.subjects ? createSubjectGuard(kb.subjects, facts, { genericTerms, knowsTerm: (term) => index.hasTerm(term) }) : undefined;
 
   const sourcesOf = (fact: Fact): SourceRef[] =>
     fact.sources.map((id) => {
@@ -154,6 +156,20 @@ export function createEngine(kb: KnowledgeBase, options: EngineOptions = {}): En
     topics: topicSummaries(language),
     confidence: 1,
   });
+
+  /** The guard's verdict as a reply: an unknown name is declined; a missing attribute lists what the base knows of the subject. */
+  const guardReply = (verdict: SubjectVerdict, doc: number, language: Language, candidates: readonly Candidate[], score: number): Reply => {
+    if (verdict.kind === 'unknown-subject' || !subjectGuard) return noMatch(language, MESSAGES.unknownSubject[language](verdict.kind === 'unknown-subject' ? verdict.name : ''), candidates, score);
+    const fact = facts[doc] as Fact;
+    const subject = contextOf(fact, language, genericSet).subject;
+    const name = (language === 'zh' ? (subject?.zh ?? subject?.en) : (subject?.en ?? subject?.zh)) ?? MESSAGES.district[language];
+    const siblings = subjectGuard.siblingsOf(doc);
+    // Facts about the subject that do state the attribute first (the right fact, missed by the matcher), then the one matched.
+    const ordered = [...siblings.filter((other) => other !== doc && subjectGuard.states(other, verdict.attribute)), doc, ...siblings.filter((other) => other !== doc)];
+    const extra = [...new Set(ordered)].map((other) => facts[other] as Fact);
+    const reply = noMatch(language, MESSAGES.related[language](verdict.attribute.label[language].replaceAll('{subject}', name)), siblings.length > 1 ? [] : candidates, score, extra);
+    return { ...reply, kind: 'related' };
+  };
 
   const findNames = (names: readonly ForeignName[], normalized: string): ForeignName[] => names.filter((entity) => entity.pattern.test(normalized));
   const mentions = (doc: number, name: ForeignName): boolean => name.pattern.test(haystackOf(doc));
@@ -246,6 +262,8 @@ export function createEngine(kb: KnowledgeBase, options: EngineOptions = {}): En
     if (stranger) return noMatch(language, MESSAGES.foreign[language](stranger.display), [], top.score, []);
     const subject = findNames(unsupportedNames, intent.rest).find((name) => !mentions(chosen.doc, name));
     if (subject) return noMatch(language, MESSAGES.unsupported[language](subject.display), [], top.score, [fact]);
+    const verdict = subjectGuard?.check(raw, intent.rest, chosen.doc);
+    if (verdict) return guardReply(verdict, chosen.doc, language, candidates, top.score);
     return answerReply(fact, language, chosen.score);
   };
 

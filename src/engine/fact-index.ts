@@ -367,6 +367,11 @@ export class FactIndex {
     return scored.filter((c) => c.score > 0).sort((a, b) => b.score - a.score || a.doc - b.doc);
   }
 
+  /** True when the term (as {@link tokenize} makes it) occurs anywhere in the fact base. */
+  hasTerm(term: string): boolean {
+    return this.termIds.has(term);
+  }
+
   /** Scores one document against a query, for callers that already know which fact they want. */
   scoreDocument(doc: number, tokens: readonly Token[]): Candidate {
     const query = this.prepare(tokens, {});

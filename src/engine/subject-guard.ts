@@ -1,0 +1,428 @@
+import type { Fact } from '../knowledge/schema.js';
+import type { SubjectAttribute, SubjectLexicon } from '../knowledge/subjects.js';
+import { TYPO_MIN_LENGTH, TYPO_TWO_EDITS_MIN_LENGTH } from './defaults.js';
+import { hasHan, normalizeText } from './normalize.js';
+import { osaDistance } from './osa.js';
+import { isHanStopChar, isStopword, stemWord, tokenizeNormalized } from './tokenize.js';
+
+/**
+ * The subject guard: the last check before the engine answers with a fact. Two questions, both
+ * answered from the words of `knowledge/subjects.yaml` and the facts' own aliases and answers (never
+ * a list of today's facts), so it keeps working as the fact base grows:
+ *
+ * 1. Does the question name something the fact is not about? A name (capitalised words, an acronym,
+ *    the words before a marker: "Yonghe Temple", "BFSU", "北京外国语大学") that is no fact's alias and
+ *    not in the matched fact's aliases, answer or keywords is a subject the base does not know.
+ * 2. Does the question ask for an attribute (founded, former name, address …) the fact does not state?
+ *
+ * Pure: the verdict is a function of the question and the fact.
+ */
+
+export type SubjectVerdict =
+  /** The question names something the base has no facts about. */
+  | { readonly kind: 'unknown-subject'; readonly name: string }
+  /** The fact is about the right subject but does not state what the question asks for. */
+  | { readonly kind: 'missing-attribute'; readonly attribute: SubjectAttribute };
+
+export interface SubjectGuard {
+  /** Whether `doc` may answer the question; `undefined` when it may. */
+  check(raw: string, normalized: string, doc: number): SubjectVerdict | undefined;
+  /** The facts about the same subject as `doc` (sharing one of its own aliases), `doc` first. */
+  siblingsOf(doc: number): readonly number[];
+  /** True when `doc` states the attribute (its answer or keywords say it, or one of its example questions asks it). */
+  states(doc: number, attribute: SubjectAttribute): boolean;
+}
+
+export interface SubjectGuardOptions {
+  /** Words every fact is about (Haidian, 海淀): they name no subject. */
+  readonly genericTerms: readonly string[];
+  /** True when the term occurs anywhere in the fact base (the index's vocabulary). */
+  readonly knowsTerm: (term: string) => boolean;
+}
+
+/** Words of a capitalised name longer than this are a sentence in title case, not a name. */
+const NAME_WORDS_MAX = 6;
+/** Words read before an English marker ("Beijing Foreign Studies University"). */
+const MARKER_WORDS_BEFORE_MAX = 5;
+/** Words read after "university of" / "bank of". */
+const MARKER_WORDS_AFTER_MAX = 4;
+/** Acronyms users type in lower case ("bfsu") are this long; longer unknown words are more likely typos or pinyin. */
+const ACRONYM_MAX_LETTERS = 5;
+/**
+ * A Chinese name's characters before its marker, trimmed to this many from the start, still tell it
+ * apart: 首都师范 must not pass for 北京师范 because both end in 师范, but 外国语 or 人民 are enough.
+ */
+const HAN_NAME_SUFFIX_MIN_CHARS = 3;
+/** A Chinese name has at least this many characters before its marker: 所大学, 座车站 are a count, not a name. */
+const HAN_NAME_BEFORE_MARKER_MIN_CHARS = 2;
+/** A count before a marker (三所大学, 两座寺) is no part of a name. */
+const HAN_COUNT = /^[一二三四五六七八九十百两几多\d]+[所座家条处间个位名]/u;
+/** Words that join the parts of a capitalised name ("University of Science and Technology"). */
+const NAME_CONNECTORS = new Set(['of', 'and', 'the', 'de', 'for', 'on']);
+/**
+ * Two consonants that can begin an English word. A short word unknown to the fact base that begins
+ * with any other pair ("bf", "pk", "bj") or has no vowel is read as an acronym typed in lower case.
+ */
+const ENGLISH_ONSETS = new Set(
+  'bl br ch cl cr dr dw fl fr gh gl gn gr kl kn kr ph pl pr ps qu rh sc sh sk sl sm sn sp sq st sw th tr ts tw wh wr'.split(' '),
+);
+const VOWEL = /[aeiouy]/;
+const LATIN_WORD = /[\p{Script=Latin}\p{N}]+(?:['’][\p{Script=Latin}]+)?/gu;
+
+interface Name {
+  /** As shown to the user. */
+  readonly display: string;
+  /** Latin: the stemmed terms that must all be found; empty for a Chinese name. */
+  readonly terms: readonly string[];
+  /** Chinese: the name and the part before its marker (with and without trailing common words). */
+  readonly han?: { readonly name: string; readonly stems: readonly string[]; readonly marker: string };
+}
+
+interface CompiledAttribute {
+  readonly attribute: SubjectAttribute;
+  readonly asks: RegExp | undefined;
+  readonly states: RegExp | undefined;
+}
+
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** One regex for a list of phrases: English ones match at a word's start, `*` is one to four words; Chinese ones anywhere. */
+function phraseRegExp(en: readonly string[], zh: readonly string[], wordStart: string): RegExp | undefined {
+  const parts = [
+    ...en.map((phrase) => `${wordStart}${normalizeText(phrase).split(' ').map((w) => (w === '*' ? '\\S+(?: \\S+){0,3}' : escapeRegExp(w))).join(' ')}`),
+    ...zh.map((phrase) => escapeRegExp(normalizeText(phrase))),
+  ].filter((part) => part !== wordStart);
+  return parts.length === 0 ? undefined : new RegExp(parts.join('|'), 'u');
+}
+
+const stemsOf = (text: string): string[] => tokenizeNormalized(text).filter((t) => !hasHan(t.term)).map((t) => t.term);
+
+/** Builds the guard for a fact base. */
+export function createSubjectGuard(lexicon: SubjectLexicon, facts: readonly Fact[], options: SubjectGuardOptions): SubjectGuard {
+  const districtWords = new Set(options.genericTerms.map(normalizeText));
+  const genericEn = new Set([...lexicon.generic.en, ...options.genericTerms].map((word) => normalizeText(word)).filter((w) => !hasHan(w)));
+  const genericStems = new Set([...genericEn].flatMap((word) => stemsOf(word)));
+  const genericZh = new Set([...lexicon.generic.zh, ...options.genericTerms].map(normalizeText).filter(hasHan));
+  const markersEn = new Set(lexicon.markers.en.map(normalizeText));
+  const markerStems = new Set([...markersEn].map(stemWord));
+  // Chinese markers by their first character, longest first: one map read per character of the question.
+  const markersZh = new Map<string, string[]>();
+  for (const marker of new Set(lexicon.markers.zh.map(normalizeText))) {
+    const first = Array.from(marker)[0] as string;
+    markersZh.set(first, [...(markersZh.get(first) ?? []), marker].sort((a, b) => b.length - a.length));
+  }
+  const notMarkersBefore = new Set(lexicon.not_markers_before.map(normalizeText));
+  const leadZh = [...new Set(lexicon.lead.zh.map(normalizeText))].sort((a, b) => b.length - a.length);
+  // "Founded", "Address": a word that asks for an attribute ends a capitalised name ("When Was Tsinghua Founded").
+  const askWords = new Set(lexicon.attributes.flatMap((a) => a.asks.en.flatMap((phrase) => normalizeText(phrase).split(' '))).filter((w) => w !== '*'));
+  const attributes: CompiledAttribute[] = lexicon.attributes.map((attribute) => ({
+    attribute,
+    asks: phraseRegExp(attribute.asks.en, attribute.asks.zh, '(?<![\\p{L}\\p{N}])'),
+    // "9am", "430.77km2": a figure may touch the word that states the attribute.
+    states: phraseRegExp(attribute.states.en, attribute.states.zh, '(?<!\\p{L})'),
+  }));
+  const anyAsks = attributes.some((a) => a.asks) ? new RegExp(attributes.flatMap((a) => (a.asks ? [a.asks.source] : [])).join('|'), 'u') : undefined;
+
+  // Every fact alias, as stemmed terms (Latin) or as the set of its substrings (Chinese): "nor an alias of any fact".
+  const aliasesByTerm = new Map<string, number[]>();
+  const hanAliasParts = new Set<string>();
+  const hanAliases = new Set<string>();
+  const ownAliases: string[][] = [];
+  const factsByAlias = new Map<string, number[]>();
+  let aliasCount = 0;
+  facts.forEach((fact, doc) => {
+    const own: string[] = [];
+    for (const alias of fact.aliases) {
+      const normalized = normalizeText(alias);
+      if (normalized === '') continue;
+      const isDistrict = normalized.split(' ').every((word) => districtWords.has(word));
+      if (!isDistrict) {
+        own.push(normalized);
+        const list = factsByAlias.get(normalized) ?? [];
+        if (!list.includes(doc)) list.push(doc);
+        factsByAlias.set(normalized, list);
+      }
+      if (hasHan(normalized)) {
+        hanAliases.add(normalized);
+        const chars = Array.from(normalized);
+        for (let i = 0; i < chars.length; i++) for (let j = i + 2; j <= chars.length; j++) hanAliasParts.add(chars.slice(i, j).join(''));
+      }
+      const terms = new Set(stemsOf(normalized));
+      const id = aliasCount++;
+      for (const term of terms) {
+        const list = aliasesByTerm.get(term) ?? [];
+        list.push(id);
+        aliasesByTerm.set(term, list);
+      }
+    }
+    ownAliases.push(own);
+  });
+
+  /** Some alias holds every one of the name's terms. */
+  const isKnownLatin = (terms: readonly string[]): boolean => {
+    let common: number[] | undefined;
+    for (const term of terms) {
+      const list = aliasesByTerm.get(term);
+      if (!list) return false;
+      common = common === undefined ? list : common.filter((id) => list.includes(id));
+      if (common.length === 0) return false;
+    }
+    return common !== undefined;
+  };
+
+  // What each fact says, built on demand for the few facts the guard looks at.
+  interface FactText {
+    readonly terms: ReadonlySet<string>;
+    readonly words: readonly string[];
+    readonly han: string;
+    readonly statesText: string;
+    readonly questionsText: string;
+  }
+  const texts: (FactText | undefined)[] = [];
+  const textOf = (doc: number): FactText => {
+    let text = texts[doc];
+    if (text === undefined) {
+      const fact = facts[doc] as Fact;
+      // Its example questions too: curators write them with the names people use ("yiheyuan ximen station").
+      const names = normalizeText([...fact.aliases, fact.answer.en, fact.answer.zh ?? '', ...fact.keywords, ...fact.questions.en, ...fact.questions.zh].join(' \n '));
+      const terms = new Set(stemsOf(names));
+      text = {
+        terms,
+        words: [...terms].filter((term) => term.length >= TYPO_MIN_LENGTH),
+        han: names,
+        statesText: normalizeText([fact.answer.en, fact.answer.zh ?? '', ...fact.keywords].join(' \n ')),
+        questionsText: normalizeText([...fact.questions.en, ...fact.questions.zh].join(' \n ')),
+      };
+      texts[doc] = text;
+    }
+    return text;
+  };
+
+  /** The fact names the term, or a word one or two typing slips away (the index forgives the same slips). */
+  const factHasTerm = (text: FactText, term: string): boolean => {
+    if (text.terms.has(term)) return true;
+    if (term.length < TYPO_MIN_LENGTH || !/^\p{L}+$/u.test(term)) return false;
+    const max = term.length >= TYPO_TWO_EDITS_MIN_LENGTH ? 2 : 1;
+    return text.words.some((word) => osaDistance(term, word, max) <= max);
+  };
+
+  const covers = (doc: number, name: Name): boolean => {
+    const text = textOf(doc);
+    if (name.han) {
+      if (text.han.includes(name.han.name)) return true;
+      return name.han.stems.some((stem) => {
+        const chars = Array.from(stem);
+        // The part before the marker in pieces the fact has (北大 + 东门), or, when a leading verb stayed
+        // on it, its last few characters.
+        if (isMadeOfPieces(chars, text.han)) return true;
+        for (let from = 1; chars.length - from >= HAN_NAME_SUFFIX_MIN_CHARS; from++) if (text.han.includes(chars.slice(from).join(''))) return true;
+        return false;
+      });
+    }
+    return name.terms.every((term) => factHasTerm(text, term));
+  };
+
+  const isKnown = (name: Name): boolean => {
+    if (name.han) {
+      if (hanAliasParts.has(name.han.name)) return true;
+      // 看看北京大学: the name's tail is exactly an alias.
+      return name.han.stems.some((stem) => {
+        const chars = Array.from(stem);
+        for (let from = 1; chars.length - from >= 2; from++) if (hanAliases.has(chars.slice(from).join('') + name.han!.marker)) return true;
+        return false;
+      });
+    }
+    return isKnownLatin(name.terms);
+  };
+
+  /**
+   * In a lower-case question, a word before a marker is part of the name when the base has never seen
+   * it (a new name) or has it in an alias (a known one); a word the base uses otherwise ("serve",
+   * "passengers") is the rest of the sentence.
+   */
+  const mayBeNamePart = (word: string): boolean =>
+    districtWords.has(word) || genericEn.has(word) || /^\d+$/.test(word) || stemsOf(word).every((term) => aliasesByTerm.has(term) || !options.knowsTerm(term));
+  const isNameWord = (word: string): boolean => !isStopword(word) && !askWords.has(word);
+  /** A word that is only a common word: generic, or a marker. A name needs at least one other word. */
+  const isCommonWord = (word: string): boolean => genericEn.has(word) || markersEn.has(word) || genericStems.has(stemWord(word));
+  const termsOf = (words: readonly string[]): string[] =>
+    words.flatMap((word) => stemsOf(word)).filter((term) => !genericStems.has(term) || markerStems.has(term));
+
+  /** Capitalised runs ("Beijing Foreign Studies University", "BFSU", "Quarrywood") as written. */
+  const capitalisedNames = (raw: string, out: Name[]): ReadonlySet<string> => {
+    const text = raw.normalize('NFKC');
+    const capitalised = new Set<string>();
+    let run: string[] = [];
+    let lastEnd = -1;
+    const flush = (): void => {
+      while (run.length > 0 && NAME_CONNECTORS.has((run[run.length - 1] as string).toLowerCase())) run.pop();
+      if (run.length > 0 && run.length <= NAME_WORDS_MAX) {
+        const words = run.map((word) => normalizeText(word));
+        const proper = words.filter((word) => !NAME_CONNECTORS.has(word) && !isCommonWord(word));
+        const acronym = run.length === 1 && /^(?=.*\p{Lu}.*\p{Lu})[\p{Lu}\d]+$/u.test(run[0] as string);
+        const terms = termsOf(words.filter((word) => !NAME_CONNECTORS.has(word)));
+        // One ordinary capitalised word ("Population", "Where") is a name only if the base has never seen it.
+        const single = proper.length === 1 && words.length === 1 && !acronym;
+        if (proper.length > 0 && terms.length > 0 && (!single || !terms.some((term) => options.knowsTerm(term)))) {
+          out.push({ display: run.join(' '), terms });
+        }
+      }
+      run = [];
+    };
+    for (const match of text.matchAll(LATIN_WORD)) {
+      const word = match[0].replace(/['’]s$/u, '');
+      const start = match.index;
+      const gap = lastEnd < 0 ? '' : text.slice(lastEnd, start);
+      lastEnd = start + match[0].length;
+      if (run.length > 0 && !/^[\s-]*$/u.test(gap)) flush();
+      const lower = normalizeText(word);
+      const capital = /^\p{Lu}/u.test(word);
+      if (capital) capitalised.add(lower);
+      if (capital && isNameWord(lower) && !NAME_CONNECTORS.has(lower)) run.push(word);
+      else if (run.length > 0 && NAME_CONNECTORS.has(lower)) run.push(word);
+      else flush();
+    }
+    flush();
+    return capitalised;
+  };
+
+  /** "x university", "university of x", lower-case acronyms ("bfsu"), in the normalised question. */
+  const lowerCaseNames = (normalized: string, capitalised: ReadonlySet<string>, doc: number, out: Name[]): void => {
+    const words = normalized.split(' ').filter((word) => word !== '' && !hasHan(word));
+    words.forEach((word, i) => {
+      // A marker the user capitalised is part of a name the capitalised reading has taken whole.
+      if (markersEn.has(word) && !capitalised.has(word)) {
+        const before: string[] = [];
+        for (let j = i - 1; j >= 0 && before.length < MARKER_WORDS_BEFORE_MAX; j--) {
+          const previous = words[j] as string;
+          if (!isNameWord(previous) || markersEn.has(previous) || !mayBeNamePart(previous)) break;
+          before.unshift(previous);
+        }
+        while (before.length > 0 && isCommonWord(before[0] as string) && !districtWords.has(before[0] as string)) before.shift();
+        const after: string[] = [];
+        if (words[i + 1] === 'of') {
+          for (let j = i + 2; j < words.length && after.length < MARKER_WORDS_AFTER_MAX; j++) {
+            const next = words[j] as string;
+            if (next !== 'and' && (!isNameWord(next) || !mayBeNamePart(next))) break;
+            after.push(next);
+          }
+          while (after.length > 0 && after[after.length - 1] === 'and') after.pop();
+        }
+        const nameWords = [...before, word, ...(after.length > 0 ? ['of', ...after] : [])];
+        if (!nameWords.some((w) => w !== 'of' && w !== 'and' && !isCommonWord(w))) return;
+        const terms = termsOf(nameWords);
+        if (terms.length > 0) out.push({ display: nameWords.join(' '), terms });
+        return;
+      }
+      if (isAcronymShaped(word) && !genericEn.has(word) && !isStopword(word) && !options.knowsTerm(stemWord(word)) && !isSlipOf(word, doc)) {
+        out.push({ display: word.toUpperCase(), terms: [word] });
+      }
+    });
+  };
+
+  /** "gpd" for GDP: a short word one slip (a swap, a wrong letter) away from a common or a fact's word is a typo, not an acronym. */
+  const isSlipOf = (word: string, doc: number): boolean => {
+    const near = (other: string): boolean => other.length >= 2 && Math.abs(other.length - word.length) <= 1 && osaDistance(word, other, 1) <= 1;
+    for (const other of genericEn) if (near(other)) return true;
+    for (const other of textOf(doc).terms) if (near(other)) return true;
+    return false;
+  };
+
+  /** "北京外国语大学", "雍和宫": the characters before a marker, back to a particle or a non-Chinese character. */
+  const hanNames = (normalized: string, out: Name[]): void => {
+    if (!hasHan(normalized)) return;
+    const chars = Array.from(normalized);
+    let covered = -1;
+    for (let i = 0; i < chars.length; i++) {
+      if (i <= covered) continue;
+      const marker = markersZh.get(chars[i] as string)?.find((m) => chars.slice(i, i + Array.from(m).length).join('') === m);
+      if (marker === undefined) continue;
+      const end = i + Array.from(marker).length;
+      if (notMarkersBefore.has(chars[end] ?? '')) continue;
+      covered = end - 1;
+      let start = i;
+      while (start > 0 && /\p{Script=Han}/u.test(chars[start - 1] as string) && !isHanStopChar(chars[start - 1] as string)) start--;
+      let before = chars.slice(start, i).join('');
+      for (let trimmed = true; trimmed; ) {
+        trimmed = false;
+        const lead = leadZh.find((word) => before.startsWith(word) && before.length > word.length);
+        if (lead) {
+          before = before.slice(lead.length);
+          trimmed = true;
+        }
+      }
+      before = before.replace(HAN_COUNT, '');
+      // 五道口地铁站, 十座车站: a common word before or across the marker is no part of the name to look for.
+      const stems = [before];
+      const whole = before + marker;
+      for (const word of genericZh) {
+        if (before.endsWith(word) && before.length > word.length) stems.push(before.slice(0, -word.length));
+        if (whole.endsWith(word) && whole.length > word.length && word.length > marker.length) stems.push(whole.slice(0, -word.length));
+      }
+      const named = stems.filter((stem) => Array.from(stem).length >= HAN_NAME_BEFORE_MARKER_MIN_CHARS && !genericZh.has(stem));
+      if (named.length < stems.length) continue;
+      out.push({ display: before + marker, terms: [], han: { name: before + marker, stems, marker } });
+    }
+  };
+
+  const namesIn = (raw: string, normalized: string, doc: number): Name[] => {
+    const out: Name[] = [];
+    const capitalised = capitalisedNames(raw, out);
+    lowerCaseNames(normalized, capitalised, doc, out);
+    hanNames(normalized, out);
+    return out;
+  };
+
+  const states = (doc: number, compiled: CompiledAttribute): boolean => {
+    const text = textOf(doc);
+    return Boolean(compiled.states?.test(text.statesText) || compiled.asks?.test(text.questionsText));
+  };
+
+  const check = (raw: string, normalized: string, doc: number): SubjectVerdict | undefined => {
+    for (const name of namesIn(raw, normalized, doc)) {
+      if (!covers(doc, name) && !isKnown(name)) return { kind: 'unknown-subject', name: name.display };
+    }
+    if (!anyAsks?.test(normalized)) return undefined;
+    for (const compiled of attributes) {
+      if (compiled.asks?.test(normalized) && !states(doc, compiled)) return { kind: 'missing-attribute', attribute: compiled.attribute };
+    }
+    return undefined;
+  };
+
+  const siblingsOf = (doc: number): readonly number[] => {
+    const out = [doc];
+    for (const alias of ownAliases[doc] ?? []) for (const other of factsByAlias.get(alias) ?? []) if (!out.includes(other)) out.push(other);
+    return out;
+  };
+
+  const byId = new Map(attributes.map((compiled) => [compiled.attribute.id, compiled]));
+  return {
+    check,
+    siblingsOf,
+    states: (doc, attribute) => {
+      const compiled = byId.get(attribute.id);
+      return compiled !== undefined && states(doc, compiled);
+    },
+  };
+}
+
+/** "bfsu", "pku", "bjtu": a short word with no vowel or with a start no English word has. */
+function isAcronymShaped(word: string): boolean {
+  if (word.length < 2 || word.length > ACRONYM_MAX_LETTERS || !/^[a-z]+$/.test(word)) return false;
+  if (!VOWEL.test(word)) return true;
+  const first = word[0] as string;
+  const second = word[1] as string;
+  return !VOWEL.test(first) && !VOWEL.test(second) && !ENGLISH_ONSETS.has(first + second);
+}
+
+/** The characters split into pieces of two or more, each found in the text: 北大东门 in a text with 北大 and 东门. */
+function isMadeOfPieces(chars: readonly string[], text: string): boolean {
+  const reachable = new Array<boolean>(chars.length + 1).fill(false);
+  reachable[0] = true;
+  for (let end = 2; end <= chars.length; end++) {
+    for (let start = end - 2; start >= 0 && !reachable[end]; start--) {
+      if (reachable[start] && text.includes(chars.slice(start, end).join(''))) reachable[end] = true;
+    }
+  }
+  return reachable[chars.length] === true;
+}
