@@ -160,14 +160,14 @@ export function createEngine(kb: KnowledgeBase, options: EngineOptions = {}): En
   /** The guard's verdict as a reply: an unknown name is declined; a missing attribute lists what the base knows of the subject. */
   const guardReply = (verdict: SubjectVerdict, doc: number, language: Language, candidates: readonly Candidate[], score: number): Reply => {
     if (verdict.kind === 'unknown-subject' || !subjectGuard) return noMatch(language, MESSAGES.unknownSubject[language](verdict.kind === 'unknown-subject' ? verdict.name : ''), candidates, score);
-    const fact = facts[doc] as Fact;
-    const subject = contextOf(fact, language, genericSet).subject;
+    const about = verdict.subject;
+    const subject = contextOf(facts[about] as Fact, language, genericSet).subject;
     const name = (language === 'zh' ? (subject?.zh ?? subject?.en) : (subject?.en ?? subject?.zh)) ?? MESSAGES.district[language];
-    const siblings = subjectGuard.siblingsOf(doc);
-    // Facts about the subject that do state the attribute first (the right fact, missed by the matcher), then the one matched.
-    const ordered = [...siblings.filter((other) => other !== doc && subjectGuard.states(other, verdict.attribute)), doc, ...siblings.filter((other) => other !== doc)];
+    const siblings = subjectGuard.siblingsOf(about);
+    // Facts about the subject that do state the attribute first (the right fact, missed by the matcher), then the others.
+    const ordered = [...siblings.filter((other) => subjectGuard.states(other, verdict.attribute)), ...siblings];
     const extra = [...new Set(ordered)].map((other) => facts[other] as Fact);
-    const reply = noMatch(language, MESSAGES.related[language](verdict.attribute.label[language].replaceAll('{subject}', name)), siblings.length > 1 ? [] : candidates, score, extra);
+    const reply = noMatch(language, MESSAGES.related[language](verdict.attribute.label[language].replaceAll('{subject}', name)), siblings.length > 1 ? [] : candidates.filter((c) => c.doc !== doc), score, extra);
     return { ...reply, kind: 'related' };
   };
 

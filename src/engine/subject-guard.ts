@@ -22,7 +22,12 @@ export type SubjectVerdict =
   /** The question names something the base has no facts about. */
   | { readonly kind: 'unknown-subject'; readonly name: string }
   /** The fact is about the right subject but does not state what the question asks for. */
-  | { readonly kind: 'missing-attribute'; readonly attribute: SubjectAttribute };
+  | {
+      readonly kind: 'missing-attribute';
+      readonly attribute: SubjectAttribute;
+      /** A fact about the subject the question asks about (the matched one, or the one whose alias the question names). */
+      readonly subject: number;
+    };
 
 export interface SubjectGuard {
   /** Whether `doc` may answer the question; `undefined` when it may. */
@@ -84,12 +89,20 @@ interface CompiledAttribute {
   readonly states: RegExp | undefined;
 }
 
+const isTypoEligible = (term: string): boolean => term.length >= TYPO_MIN_LENGTH && /^\p{L}+$/u.test(term);
+const maxEditsFor = (term: string): number => (term.length >= TYPO_TWO_EDITS_MIN_LENGTH ? 2 : 1);
+/** The same term, or one a typing slip or two away (as the index forgives them). */
+const sameTerm = (a: string, b: string): boolean => a === b || (isTypoEligible(a) && osaDistance(a, b, maxEditsFor(a)) <= maxEditsFor(a));
+
 const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-/** One regex for a list of phrases: English ones match at a word's start, `*` is one to four words; Chinese ones anywhere. */
+/** Endings an English phrase's last word may take: "found" matches founded, founder and founding, "am" never "among". */
+const ENGLISH_ENDINGS = '(?:s|es|d|ed|ing|er|ers|ment|ments)?(?!\\p{L})';
+
+/** One regex for a list of phrases: English ones are whole words (with {@link ENGLISH_ENDINGS}), `*` is one to four words; Chinese ones anywhere. */
 function phraseRegExp(en: readonly string[], zh: readonly string[], wordStart: string): RegExp | undefined {
   const parts = [
-    ...en.map((phrase) => `${wordStart}${normalizeText(phrase).split(' ').map((w) => (w === '*' ? '\\S+(?: \\S+){0,3}' : escapeRegExp(w))).join(' ')}`),
+    ...en.map((phrase) => `${wordStart}${normalizeText(phrase).split(' ').map((w) => (w === '*' ? '\\S+(?: \\S+){0,3}' : escapeRegExp(w))).join(' ')}${ENGLISH_ENDINGS}`),
     ...zh.map((phrase) => escapeRegExp(normalizeText(phrase))),
   ].filter((part) => part !== wordStart);
   return parts.length === 0 ? undefined : new RegExp(parts.join('|'), 'u');
@@ -114,7 +127,7 @@ export function createSubjectGuard(lexicon: SubjectLexicon, facts: readonly Fact
   const notMarkersBefore = new Set(lexicon.not_markers_before.map(normalizeText));
   const leadZh = [...new Set(lexicon.lead.zh.map(normalizeText))].sort((a, b) => b.length - a.length);
   // "Founded", "Address": a word that asks for an attribute ends a capitalised name ("When Was Tsinghua Founded").
-  const askWords = new Set(lexicon.attributes.flatMap((a) => a.asks.en.flatMap((phrase) => normalizeText(phrase).split(' '))).filter((w) => w !== '*'));
+  const askWords = new Set(lexicon.attributes.flatMap((a) => a.asks.en.map(normalizeText)).filter((phrase) => !phrase.includes(' ')));
   const attributes: CompiledAttribute[] = lexicon.attributes.map((attribute) => ({
     attribute,
     asks: phraseRegExp(attribute.asks.en, attribute.asks.zh, '(?<![\\p{L}\\p{N}])'),
@@ -177,6 +190,9 @@ export function createSubjectGuard(lexicon: SubjectLexicon, facts: readonly Fact
     readonly han: string;
     readonly statesText: string;
     readonly questionsText: string;
+    /** Latin term sequences of each alias, keyword, answer and example question: a name of several words must be found in one of them. */
+    readonly pieces: readonly (readonly string[])[];
+    readonly aliasPieces: readonly (readonly string[])[];
   }
   const texts: (FactText | undefined)[] = [];
   const textOf = (doc: number): FactText => {
@@ -192,6 +208,8 @@ export function createSubjectGuard(lexicon: SubjectLexicon, facts: readonly Fact
         han: names,
         statesText: normalizeText([fact.answer.en, fact.answer.zh ?? '', ...fact.keywords].join(' \n ')),
         questionsText: normalizeText([...fact.questions.en, ...fact.questions.zh].join(' \n ')),
+        pieces: [fact.answer.en, ...fact.keywords, ...fact.questions.en].map((piece) => nameTermsOf(normalizeText(piece))),
+        aliasPieces: fact.aliases.map((alias) => nameTermsOf(normalizeText(alias))),
       };
       texts[doc] = text;
     }
@@ -201,9 +219,31 @@ export function createSubjectGuard(lexicon: SubjectLexicon, facts: readonly Fact
   /** The fact names the term, or a word one or two typing slips away (the index forgives the same slips). */
   const factHasTerm = (text: FactText, term: string): boolean => {
     if (text.terms.has(term)) return true;
-    if (term.length < TYPO_MIN_LENGTH || !/^\p{L}+$/u.test(term)) return false;
-    const max = term.length >= TYPO_TWO_EDITS_MIN_LENGTH ? 2 : 1;
+    if (!isTypoEligible(term)) return false;
+    const max = maxEditsFor(term);
     return text.words.some((word) => osaDistance(term, word, max) <= max);
+  };
+
+  /**
+   * A name of several words is covered when one piece of the fact has them in a row ("Haidian Hospital"
+   * is not covered by "the 301 Hospital is in Haidian"), or one of its aliases has them all ("Peking
+   * University East Gate" by "East Gate of Peking University", "PKU Hospital of Stomatology" by the
+   * aliases "PKU School of Stomatology" and "PKU dental hospital").
+   */
+  const coversLatin = (text: FactText, terms: readonly string[]): boolean => {
+    if (terms.length === 1) return factHasTerm(text, terms[0] as string);
+    if (!terms.some((term) => markerStems.has(term))) {
+      // No marker ("UNESCO World Heritage Site", "Changping Line Qinghe"): the words that make it a name
+      // (an alias's words, words the base has never seen) must be there; common words may differ.
+      const essential = terms.filter((term) => aliasesByTerm.has(term) || !options.knowsTerm(term));
+      return (essential.length > 0 ? essential : terms).every((term) => factHasTerm(text, term));
+    }
+    if (!terms.every((term) => factHasTerm(text, term))) return false;
+    const inRow = (piece: readonly string[]): boolean => {
+      for (let start = 0; start + terms.length <= piece.length; start++) if (terms.every((term, i) => sameTerm(term, piece[start + i] as string))) return true;
+      return false;
+    };
+    return [...text.aliasPieces, ...text.pieces].some(inRow) || terms.every((term) => text.aliasPieces.some((piece) => piece.some((other) => sameTerm(term, other))));
   };
 
   const covers = (doc: number, name: Name): boolean => {
@@ -219,7 +259,7 @@ export function createSubjectGuard(lexicon: SubjectLexicon, facts: readonly Fact
         return false;
       });
     }
-    return name.terms.every((term) => factHasTerm(text, term));
+    return coversLatin(text, name.terms);
   };
 
   const isKnown = (name: Name): boolean => {
@@ -245,8 +285,12 @@ export function createSubjectGuard(lexicon: SubjectLexicon, facts: readonly Fact
   const isNameWord = (word: string): boolean => !isStopword(word) && !askWords.has(word);
   /** A word that is only a common word: generic, or a marker. A name needs at least one other word. */
   const isCommonWord = (word: string): boolean => genericEn.has(word) || markersEn.has(word) || genericStems.has(stemWord(word));
-  const termsOf = (words: readonly string[]): string[] =>
-    words.flatMap((word) => stemsOf(word)).filter((term) => !genericStems.has(term) || markerStems.has(term));
+  const termsOf = (words: readonly string[], keepDistrict = false): string[] =>
+    words.flatMap((word) => stemsOf(word)).filter((term) => !genericStems.has(term) || markerStems.has(term) || (keepDistrict && districtWords.has(term)));
+  /** A fact's text as the terms a name is made of (common words out), so that "Beida subway station" finds "beida station". */
+  function nameTermsOf(text: string): string[] {
+    return termsOf(text.split(' '), true);
+  }
 
   /** Capitalised runs ("Beijing Foreign Studies University", "BFSU", "Quarrywood") as written. */
   const capitalisedNames = (raw: string, out: Name[]): ReadonlySet<string> => {
@@ -260,10 +304,12 @@ export function createSubjectGuard(lexicon: SubjectLexicon, facts: readonly Fact
         const words = run.map((word) => normalizeText(word));
         const proper = words.filter((word) => !NAME_CONNECTORS.has(word) && !isCommonWord(word));
         const acronym = run.length === 1 && /^(?=.*\p{Lu}.*\p{Lu})[\p{Lu}\d]+$/u.test(run[0] as string);
-        const terms = termsOf(words.filter((word) => !NAME_CONNECTORS.has(word)));
         // One ordinary capitalised word ("Population", "Where") is a name only if the base has never seen it.
         const single = proper.length === 1 && words.length === 1 && !acronym;
-        if (proper.length > 0 && terms.length > 0 && (!single || !terms.some((term) => options.knowsTerm(term)))) {
+        // "Haidian Hospital", "Beijing Zoo": a capitalised marker after the district's name is a name too.
+        const districtAndMarker = words.length >= 2 && words.some((word) => districtWords.has(word)) && words.some((word) => markersEn.has(word));
+        const terms = termsOf(words.filter((word) => !NAME_CONNECTORS.has(word)), proper.length === 0);
+        if ((proper.length > 0 || districtAndMarker) && terms.length > 0 && (!single || !terms.some((term) => options.knowsTerm(term)))) {
           out.push({ display: run.join(' '), terms });
         }
       }
@@ -359,7 +405,8 @@ export function createSubjectGuard(lexicon: SubjectLexicon, facts: readonly Fact
         if (before.endsWith(word) && before.length > word.length) stems.push(before.slice(0, -word.length));
         if (whole.endsWith(word) && whole.length > word.length && word.length > marker.length) stems.push(whole.slice(0, -word.length));
       }
-      const named = stems.filter((stem) => Array.from(stem).length >= HAN_NAME_BEFORE_MARKER_MIN_CHARS && !genericZh.has(stem));
+      // 海淀医院, 北京医院 are names; 地铁站, 火车站 are not.
+      const named = stems.filter((stem) => Array.from(stem).length >= HAN_NAME_BEFORE_MARKER_MIN_CHARS && (!genericZh.has(stem) || districtWords.has(stem)));
       if (named.length < stems.length) continue;
       out.push({ display: before + marker, terms: [], han: { name: before + marker, stems, marker } });
     }
@@ -379,13 +426,35 @@ export function createSubjectGuard(lexicon: SubjectLexicon, facts: readonly Fact
   };
 
   const check = (raw: string, normalized: string, doc: number): SubjectVerdict | undefined => {
-    for (const name of namesIn(raw, normalized, doc)) {
+    const names = namesIn(raw, normalized, doc);
+    for (const name of names) {
       if (!covers(doc, name) && !isKnown(name)) return { kind: 'unknown-subject', name: name.display };
     }
     if (!anyAsks?.test(normalized)) return undefined;
-    for (const compiled of attributes) {
-      if (compiled.asks?.test(normalized) && !states(doc, compiled)) return { kind: 'missing-attribute', attribute: compiled.attribute };
+    const asked = attributes.find((compiled) => compiled.asks?.test(normalized));
+    if (!asked) return undefined;
+    // "How big is Peking University?" matched to a fact about Peking University's dental hospital: the
+    // question names another fact's subject exactly, which the matched fact's subject only contains.
+    const own = ownAliases[doc] ?? [];
+    const exact = names.map((name) => normalizeText(name.display));
+    if (!exact.some((name) => own.includes(name))) {
+      const words = new Set(normalized.split(' '));
+      // …unless the question has the rest of that subject's name too ("the west gate of the Summer Palace").
+      const asksForIt = (alias: string, name: string): boolean =>
+        hasHan(name)
+          ? Array.from(alias.replace(name, ' ')).some((char, i, chars) => /\p{Script=Han}/u.test(char) && /\p{Script=Han}/u.test(chars[i + 1] ?? '') && normalized.includes(char + (chars[i + 1] as string)))
+          : ` ${alias} `.replace(` ${name} `, ' ').split(' ').some((word) => word !== '' && !districtWords.has(word) && !isStopword(word) && words.has(word));
+      const contains = (alias: string, name: string): boolean => (hasHan(name) ? alias.includes(name) && alias !== name : ` ${alias} `.includes(` ${name} `) && alias !== name);
+      const other = exact
+        .filter((name) => own.some((alias) => contains(alias, name)) && !own.some((alias) => contains(alias, name) && asksForIt(alias, name)))
+        .map((name) => factsByAlias.get(name))
+        .find((docs) => docs !== undefined && !docs.includes(doc));
+      if (other !== undefined) {
+        const stating = other.find((candidate) => states(candidate, asked));
+        return { kind: 'missing-attribute', attribute: asked.attribute, subject: stating ?? (other[0] as number) };
+      }
     }
+    if (!states(doc, asked)) return { kind: 'missing-attribute', attribute: asked.attribute, subject: doc };
     return undefined;
   };
 
