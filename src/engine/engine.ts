@@ -161,8 +161,7 @@ export function createEngine(kb: KnowledgeBase, options: EngineOptions = {}): En
   const guardReply = (verdict: SubjectVerdict, doc: number, language: Language, candidates: readonly Candidate[], score: number): Reply => {
     if (verdict.kind === 'unknown-subject' || !subjectGuard) return noMatch(language, MESSAGES.unknownSubject[language](verdict.kind === 'unknown-subject' ? verdict.name : ''), candidates, score);
     const about = verdict.subject;
-    const subject = contextOf(facts[about] as Fact, language, genericSet).subject;
-    const name = (language === 'zh' ? (subject?.zh ?? subject?.en) : (subject?.en ?? subject?.zh)) ?? MESSAGES.district[language];
+    const name = subjectGuard.subjectOf(about, language) ?? MESSAGES.district[language];
     const siblings = subjectGuard.siblingsOf(about);
     // Facts about the subject that do state the attribute first (the right fact, missed by the matcher), then the others.
     const ordered = [...siblings.filter((other) => subjectGuard.states(other, verdict.attribute)), ...siblings];

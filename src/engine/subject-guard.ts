@@ -34,6 +34,8 @@ export interface SubjectGuard {
   check(raw: string, normalized: string, doc: number): SubjectVerdict | undefined;
   /** The facts about the same subject as `doc` (sharing one of its own aliases), `doc` first. */
   siblingsOf(doc: number): readonly number[];
+  /** The name of `doc`'s subject in the language (its first own alias of two or more characters), if it has one. */
+  subjectOf(doc: number, language: 'en' | 'zh'): string | undefined;
   /** True when `doc` states the attribute (its answer or keywords say it, or one of its example questions asks it). */
   states(doc: number, attribute: SubjectAttribute): boolean;
 }
@@ -102,7 +104,7 @@ const ENGLISH_ENDINGS = '(?:s|es|d|ed|ing|er|ers|ment|ments)?(?!\\p{L})';
 /** One regex for a list of phrases: English ones are whole words (with {@link ENGLISH_ENDINGS}), `*` is one to four words; Chinese ones anywhere. */
 function phraseRegExp(en: readonly string[], zh: readonly string[], wordStart: string): RegExp | undefined {
   const parts = [
-    ...en.map((phrase) => `${wordStart}${normalizeText(phrase).split(' ').map((w) => (w === '*' ? '\\S+(?: \\S+){0,3}' : escapeRegExp(w))).join(' ')}${ENGLISH_ENDINGS}`),
+    ...en.map((phrase) => `${wordStart}${phrase.trim().split(/\s+/).map((w) => (w === '*' ? '\\S+(?: \\S+){0,3}' : escapeRegExp(normalizeText(w)))).join(' ')}${ENGLISH_ENDINGS}`),
     ...zh.map((phrase) => escapeRegExp(normalizeText(phrase))),
   ].filter((part) => part !== wordStart);
   return parts.length === 0 ? undefined : new RegExp(parts.join('|'), 'u');
@@ -127,7 +129,7 @@ export function createSubjectGuard(lexicon: SubjectLexicon, facts: readonly Fact
   const notMarkersBefore = new Set(lexicon.not_markers_before.map(normalizeText));
   const leadZh = [...new Set(lexicon.lead.zh.map(normalizeText))].sort((a, b) => b.length - a.length);
   // "Founded", "Address": a word that asks for an attribute ends a capitalised name ("When Was Tsinghua Founded").
-  const askWords = new Set(lexicon.attributes.flatMap((a) => a.asks.en.map(normalizeText)).filter((phrase) => !phrase.includes(' ')));
+  const askWords = new Set(lexicon.attributes.flatMap((a) => a.asks.en.map((phrase) => phrase.trim())).filter((phrase) => !/[\s*]/.test(phrase)).map(normalizeText));
   const attributes: CompiledAttribute[] = lexicon.attributes.map((attribute) => ({
     attribute,
     asks: phraseRegExp(attribute.asks.en, attribute.asks.zh, '(?<![\\p{L}\\p{N}])'),
@@ -254,6 +256,8 @@ export function createSubjectGuard(lexicon: SubjectLexicon, facts: readonly Fact
         const chars = Array.from(stem);
         // The part before the marker in pieces the fact has (北大 + 东门), or, when a leading verb stayed
         // on it, its last few characters.
+        // A stem that is only the district's name (海淀医院) must be found whole: every fact says 海淀.
+        if (genericZh.has(stem)) return false;
         if (isMadeOfPieces(chars, text.han)) return true;
         for (let from = 1; chars.length - from >= HAN_NAME_SUFFIX_MIN_CHARS; from++) if (text.han.includes(chars.slice(from).join(''))) return true;
         return false;
@@ -464,10 +468,17 @@ export function createSubjectGuard(lexicon: SubjectLexicon, facts: readonly Fact
     return out;
   };
 
+  const subjectOf = (doc: number, language: 'en' | 'zh'): string | undefined => {
+    const own = new Set(ownAliases[doc]);
+    const named = (facts[doc] as Fact).aliases.filter((alias) => own.has(normalizeText(alias)) && Array.from(alias).length >= 2);
+    return named.find((alias) => hasHan(alias) === (language === 'zh')) ?? named[0];
+  };
+
   const byId = new Map(attributes.map((compiled) => [compiled.attribute.id, compiled]));
   return {
     check,
     siblingsOf,
+    subjectOf,
     states: (doc, attribute) => {
       const compiled = byId.get(attribute.id);
       return compiled !== undefined && states(doc, compiled);
