@@ -159,7 +159,11 @@ export function createEngine(kb: KnowledgeBase, options: EngineOptions = {}): En
 
   /** The guard's verdict as a reply: an unknown name is declined; a missing attribute lists what the base knows of the subject. */
   const guardReply = (verdict: SubjectVerdict, doc: number, language: Language, candidates: readonly Candidate[], score: number): Reply => {
-    if (verdict.kind === 'unknown-subject' || !subjectGuard) return noMatch(language, MESSAGES.unknownSubject[language](verdict.kind === 'unknown-subject' ? verdict.name : ''), candidates, score);
+    if (verdict.kind === 'unknown-subject') return noMatch(language, MESSAGES.unknownSubject[language](verdict.name), candidates, score);
+    if (verdict.kind === 'other-subject' || !subjectGuard) {
+      const about = verdict.kind === 'other-subject' ? verdict.subjects.map((other) => facts[other] as Fact) : [];
+      return noMatch(language, MESSAGES.noMatch[language], candidates.filter((c) => c.doc !== doc), score, about);
+    }
     const about = verdict.subject;
     const name = subjectGuard.subjectOf(about, language) ?? MESSAGES.district[language];
     const siblings = subjectGuard.siblingsOf(about);

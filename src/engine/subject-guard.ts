@@ -21,6 +21,8 @@ import { isHanStopChar, isStopword, stemWord, tokenizeNormalized } from './token
 export type SubjectVerdict =
   /** The question names something the base has no facts about. */
   | { readonly kind: 'unknown-subject'; readonly name: string }
+  /** The question names a subject the base knows, which the fact is not about; `subjects` are facts whose alias it is. */
+  | { readonly kind: 'other-subject'; readonly name: string; readonly subjects: readonly number[] }
   /** The fact is about the right subject but does not state what the question asks for. */
   | {
       readonly kind: 'missing-attribute';
@@ -313,7 +315,9 @@ export function createSubjectGuard(lexicon: SubjectLexicon, facts: readonly Fact
         // "Haidian Hospital", "Beijing Zoo": a capitalised marker after the district's name is a name too.
         const districtAndMarker = words.length >= 2 && words.some((word) => districtWords.has(word)) && words.some((word) => markersEn.has(word));
         const terms = termsOf(words.filter((word) => !NAME_CONNECTORS.has(word)), proper.length === 0);
-        if ((proper.length > 0 || districtAndMarker) && terms.length > 0 && (!single || !terms.some((term) => options.knowsTerm(term)))) {
+        // One ordinary capitalised word ("Population") is a name only if the base has never seen it, or has it as a whole alias ("Tsinghua").
+        const singleName = !single || !terms.some((term) => options.knowsTerm(term)) || factsByAlias.has(words[0] as string);
+        if ((proper.length > 0 || districtAndMarker) && terms.length > 0 && singleName) {
           out.push({ display: run.join(' '), terms });
         }
       }
@@ -366,6 +370,9 @@ export function createSubjectGuard(lexicon: SubjectLexicon, facts: readonly Fact
       }
       if (isAcronymShaped(word) && !genericEn.has(word) && !isStopword(word) && !options.knowsTerm(stemWord(word)) && !isSlipOf(word, doc)) {
         out.push({ display: word.toUpperCase(), terms: [word] });
+      } else if (!capitalised.has(word) && factsByAlias.has(word) && !genericEn.has(word)) {
+        // A whole alias typed in lower case ("how big is tsinghua") names that subject.
+        out.push({ display: word, terms: stemsOf(word) });
       }
     });
   };
@@ -431,8 +438,17 @@ export function createSubjectGuard(lexicon: SubjectLexicon, facts: readonly Fact
 
   const check = (raw: string, normalized: string, doc: number): SubjectVerdict | undefined => {
     const names = namesIn(raw, normalized, doc);
+    const elsewhere: Name[] = [];
     for (const name of names) {
-      if (!covers(doc, name) && !isKnown(name)) return { kind: 'unknown-subject', name: name.display };
+      if (covers(doc, name)) continue;
+      if (!isKnown(name)) return { kind: 'unknown-subject', name: name.display };
+      elsewhere.push(name);
+    }
+    // Only subjects the base knows, and none of them this fact's ("How big is Tsinghua?" → Haidian's area).
+    // A fact about one of several named subjects ("baidu sohu sina offices") still answers.
+    const first = elsewhere[0];
+    if (first !== undefined && elsewhere.length === names.length) {
+      return { kind: 'other-subject', name: first.display, subjects: factsByAlias.get(normalizeText(first.display)) ?? [] };
     }
     if (!anyAsks?.test(normalized)) return undefined;
     const asked = attributes.find((compiled) => compiled.asks?.test(normalized));
