@@ -169,8 +169,11 @@ export function createEngine(kb: KnowledgeBase, options: EngineOptions = {}): En
     const siblings = subjectGuard.siblingsOf(about);
     // Facts about the subject that do state the attribute first (the right fact, missed by the matcher), then the others.
     const ordered = [...siblings.filter((other) => subjectGuard.states(other, verdict.attribute)), ...siblings];
+    // Then facts that mention the subject (a line that serves it), never a neighbour about something else.
+    const pattern = namePattern(normalizeText(name));
+    const mentioning = candidates.filter((c) => !ordered.includes(c.doc) && pattern.test(haystackOf(c.doc)));
     const extra = [...new Set(ordered)].map((other) => facts[other] as Fact);
-    const reply = noMatch(language, MESSAGES.related[language](verdict.attribute.label[language].replaceAll('{subject}', name)), siblings.length > 1 ? [] : candidates.filter((c) => c.doc !== doc), score, extra);
+    const reply = noMatch(language, MESSAGES.related[language](verdict.attribute.label[language].replaceAll('{subject}', name)), mentioning, score, extra);
     return { ...reply, kind: 'related' };
   };
 
