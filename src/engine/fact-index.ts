@@ -372,6 +372,12 @@ export class FactIndex {
     return this.termIds.has(term);
   }
 
+  /** True when the fact has the term in any of its fields. */
+  docHasTerm(doc: number, term: string): boolean {
+    const id = this.termIds.get(term);
+    return id !== undefined && binarySearch(this.docTermIds, this.docTermStart[doc] as number, this.docTermStart[doc + 1] as number, id) >= 0;
+  }
+
   /** Scores one document against a query, for callers that already know which fact they want. */
   scoreDocument(doc: number, tokens: readonly Token[]): Candidate {
     const query = this.prepare(tokens, {});

@@ -1,6 +1,5 @@
 import type { Fact } from '../knowledge/schema.js';
 import type { SubjectAttribute, SubjectLexicon } from '../knowledge/subjects.js';
-import { TYPO_MIN_LENGTH, TYPO_TWO_EDITS_MIN_LENGTH } from './defaults.js';
 import { hasHan, normalizeText } from './normalize.js';
 import { osaDistance } from './osa.js';
 import { isHanStopChar, isStopword, stemWord, tokenizeNormalized } from './tokenize.js';
@@ -47,6 +46,8 @@ export interface SubjectGuardOptions {
   readonly genericTerms: readonly string[];
   /** True when the term occurs anywhere in the fact base (the index's vocabulary). */
   readonly knowsTerm: (term: string) => boolean;
+  /** True when the fact has the term in one of its fields (the index's postings). */
+  readonly docHasTerm: (doc: number, term: string) => boolean;
 }
 
 /** Words of a capitalised name longer than this are a sentence in title case, not a name. */
@@ -76,13 +77,18 @@ const ENGLISH_ONSETS = new Set(
   'bl br ch cl cr dr dw fl fr gh gl gn gr kl kn kr ph pl pr ps qu rh sc sh sk sl sm sn sp sq st sw th tr ts tw wh wr'.split(' '),
 );
 const VOWEL = /[aeiouy]/;
-const LATIN_WORD = /[\p{Script=Latin}\p{N}]+(?:['’][\p{Script=Latin}]+)?/gu;
+/** Capitalised words in a row, joined by spaces, hyphens and the words of {@link NAME_CONNECTORS}: the candidates for a name. */
+const CAPITALISED_RUN = /\p{Lu}[\p{L}\p{N}]*(?:['’]s)?(?:[ \t-]+(?:(?:of|and|the|de|for|on)[ \t-]+)*\p{Lu}[\p{L}\p{N}]*(?:['’]s)?)*/gu;
 
 interface Name {
   /** As shown to the user. */
   readonly display: string;
   /** Latin: the stemmed terms that must all be found; empty for a Chinese name. */
   readonly terms: readonly string[];
+  /** Latin: the words as written (lower case), for a name with a slip in it. */
+  readonly words?: readonly string[];
+  /** A lower-case name read back from its marker may have taken words of the sentence ("obtain free school"): the same name with fewer words before the marker. */
+  readonly shorter?: readonly Name[];
   /** Chinese: the name and the part before its marker (with and without trailing common words). */
   readonly han?: { readonly name: string; readonly stems: readonly string[]; readonly marker: string };
 }
@@ -93,10 +99,22 @@ interface CompiledAttribute {
   readonly states: RegExp | undefined;
 }
 
-const isTypoEligible = (term: string): boolean => term.length >= TYPO_MIN_LENGTH && /^\p{L}+$/u.test(term);
-const maxEditsFor = (term: string): number => (term.length >= TYPO_TWO_EDITS_MIN_LENGTH ? 2 : 1);
+/**
+ * A name is checked against the fact with more slack than the index matches words: the two are
+ * stemmed ("houwing" → houw, "housing" → hous), so a slip in the word shows as a slip in a shorter
+ * stem. The guard must not decline what the index forgave; a slip too far still declines.
+ */
+const NAME_TYPO_MIN_LENGTH = 4;
+const NAME_TYPO_TWO_EDITS_MIN_LENGTH = 5;
+const isTypoEligible = (term: string): boolean => term.length >= NAME_TYPO_MIN_LENGTH && /^\p{L}+$/u.test(term);
+const maxEditsFor = (term: string): number => (term.length >= NAME_TYPO_TWO_EDITS_MIN_LENGTH ? 2 : 1);
 /** The same term, or one a typing slip or two away (as the index forgives them). */
-const sameTerm = (a: string, b: string): boolean => a === b || (isTypoEligible(a) && osaDistance(a, b, maxEditsFor(a)) <= maxEditsFor(a));
+const sameTerm = (a: string, b: string): boolean => {
+  if (a === b) return true;
+  // The cheap tests first: this runs for every word of every piece a name is looked for in.
+  const max = maxEditsFor(a);
+  return Math.abs(a.length - b.length) <= max && a.length >= NAME_TYPO_MIN_LENGTH && isTypoEligible(a) && osaDistance(a, b, max) <= max;
+};
 
 const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -105,14 +123,27 @@ const ENGLISH_ENDINGS = '(?:s|es|d|ed|ing|er|ers|ment|ments)?(?!\\p{L})';
 
 /** One regex for a list of phrases: English ones are whole words (with {@link ENGLISH_ENDINGS}), `*` is one to four words; Chinese ones anywhere. */
 function phraseRegExp(en: readonly string[], zh: readonly string[], wordStart: string): RegExp | undefined {
-  const parts = [
-    ...en.map((phrase) => `${wordStart}${phrase.trim().split(/\s+/).map((w) => (w === '*' ? '\\S+(?: \\S+){0,3}' : escapeRegExp(normalizeText(w)))).join(' ')}${ENGLISH_ENDINGS}`),
-    ...zh.map((phrase) => escapeRegExp(normalizeText(phrase))),
-  ].filter((part) => part !== wordStart);
+  const english = en
+    .map((phrase) => phrase.trim().split(/\s+/).map((w) => (w === '*' ? '\\S+(?: \\S+){0,3}' : escapeRegExp(normalizeText(w)))).join(' '))
+    .filter((part) => part !== '');
+  const chinese = zh.map((phrase) => escapeRegExp(normalizeText(phrase))).filter((part) => part !== '');
+  // The word start and the endings are written once around the alternatives: a regex tries each
+  // alternative at each position, and a hundred lookbehinds per position cost tens of microseconds.
+  const parts = [...(english.length > 0 ? [`${wordStart}(?:${english.join('|')})${ENGLISH_ENDINGS}`] : []), ...(chinese.length > 0 ? [`(?:${chinese.join('|')})`] : [])];
   return parts.length === 0 ? undefined : new RegExp(parts.join('|'), 'u');
 }
 
-const stemsOf = (text: string): string[] => tokenizeNormalized(text).filter((t) => !hasHan(t.term)).map((t) => t.term);
+const stemsOf = (text: string): string[] => {
+  // One plain word (most calls): its stem, without the tokenizer's regex walk.
+  if (/^[a-z]+$/.test(text)) {
+    if (isStopword(text)) return [];
+    const term = stemWord(text);
+    return term !== text && isStopword(term) ? [] : [term];
+  }
+  return tokenizeNormalized(text).filter((t) => !hasHan(t.term)).map((t) => t.term);
+};
+/** Normalised like the question: plain ASCII words only need lower case. */
+const normalizeWord = (word: string): string => (/^[A-Za-z0-9]+$/.test(word) ? word.toLowerCase() : normalizeText(word));
 
 /** Builds the guard for a fact base. */
 export function createSubjectGuard(lexicon: SubjectLexicon, facts: readonly Fact[], options: SubjectGuardOptions): SubjectGuard {
@@ -138,7 +169,11 @@ export function createSubjectGuard(lexicon: SubjectLexicon, facts: readonly Fact
     // "9am", "430.77km2": a figure may touch the word that states the attribute.
     states: phraseRegExp(attribute.states.en, attribute.states.zh, '(?<!\\p{L})'),
   }));
-  const anyAsks = attributes.some((a) => a.asks) ? new RegExp(attributes.flatMap((a) => (a.asks ? [a.asks.source] : [])).join('|'), 'u') : undefined;
+  const anyAsks = phraseRegExp(
+    lexicon.attributes.flatMap((a) => a.asks.en),
+    lexicon.attributes.flatMap((a) => a.asks.zh),
+    '(?<![\\p{L}\\p{N}])',
+  );
 
   // Every fact alias, as stemmed terms (Latin) or as the set of its substrings (Chinese): "nor an alias of any fact".
   const aliasesByTerm = new Map<string, number[]>();
@@ -187,41 +222,55 @@ export function createSubjectGuard(lexicon: SubjectLexicon, facts: readonly Fact
     return common !== undefined;
   };
 
-  // What each fact says, built on demand for the few facts the guard looks at.
-  interface FactText {
+  // What each fact says, built on demand for the few facts the guard looks at, in parts: its aliases
+  // (short: most names are checked there), its Latin text, its Chinese text, what it states.
+  interface AliasText {
+    readonly terms: ReadonlySet<string>;
+    readonly pieces: readonly (readonly string[])[];
+  }
+  interface LatinText {
     readonly terms: ReadonlySet<string>;
     readonly words: readonly string[];
-    readonly han: string;
-    readonly statesText: string;
-    readonly questionsText: string;
-    /** Latin term sequences of each alias, keyword, answer and example question: a name of several words must be found in one of them. */
+    /** Term sequences of each keyword, the answer and each example question: a name of several words must be found in one of them (or in an alias). */
     readonly pieces: readonly (readonly string[])[];
-    readonly aliasPieces: readonly (readonly string[])[];
+    /** Its words as written (lower case, unstemmed). */
+    readonly surfaces: readonly string[];
   }
-  const texts: (FactText | undefined)[] = [];
-  const textOf = (doc: number): FactText => {
-    let text = texts[doc];
-    if (text === undefined) {
-      const fact = facts[doc] as Fact;
-      // Its example questions too: curators write them with the names people use ("yiheyuan ximen station").
-      const names = normalizeText([...fact.aliases, fact.answer.en, fact.answer.zh ?? '', ...fact.keywords, ...fact.questions.en, ...fact.questions.zh].join(' \n '));
-      const terms = new Set(stemsOf(names));
-      text = {
-        terms,
-        words: [...terms].filter((term) => term.length >= TYPO_MIN_LENGTH),
-        han: names,
-        statesText: normalizeText([fact.answer.en, fact.answer.zh ?? '', ...fact.keywords].join(' \n ')),
-        questionsText: normalizeText([...fact.questions.en, ...fact.questions.zh].join(' \n ')),
-        pieces: [fact.answer.en, ...fact.keywords, ...fact.questions.en].map((piece) => nameTermsOf(normalizeText(piece))),
-        aliasPieces: fact.aliases.map((alias) => nameTermsOf(normalizeText(alias))),
-      };
-      texts[doc] = text;
-    }
-    return text;
+  interface StatedText {
+    readonly states: string;
+    readonly questions: string;
+  }
+  const lazy = <T>(build: (fact: Fact) => T): ((doc: number) => T) => {
+    const cache: (T | undefined)[] = [];
+    return (doc) => (cache[doc] ??= build(facts[doc] as Fact));
   };
+  const aliasTextOf = lazy<AliasText>((fact) => {
+    const pieces = fact.aliases.map((alias) => nameTermsOf(normalizeText(alias)));
+    return { terms: new Set(pieces.flat()), pieces };
+  });
+  // Its example questions too: curators write them with the names people use ("yiheyuan ximen station").
+  const latinTextOf = lazy<LatinText>((fact) => {
+    const parts = [...fact.aliases, fact.answer.en, ...fact.keywords, ...fact.questions.en].map(normalizeText);
+    const terms = new Set(parts.flatMap((part) => stemsOf(part)));
+    return {
+      terms,
+      words: [...terms].filter((term) => term.length >= NAME_TYPO_MIN_LENGTH - 1),
+      pieces: parts.slice(fact.aliases.length).map(nameTermsOf),
+      surfaces: [...new Set(parts.flatMap((part) => part.split(' ')).filter((word) => word.length >= NAME_TYPO_MIN_LENGTH && /^\p{Script=Latin}+$/u.test(word)))],
+    };
+  });
+  const hanTextOf = lazy<string>((fact) =>
+    normalizeText([...fact.aliases, fact.answer.zh ?? '', fact.answer.en, ...fact.keywords, ...fact.questions.zh].join(' \n ')),
+  );
+  const statedTextOf = lazy<StatedText>((fact) => ({
+    states: normalizeText([fact.answer.en, fact.answer.zh ?? '', ...fact.keywords].join(' \n ')),
+    questions: normalizeText([...fact.questions.en, ...fact.questions.zh].join(' \n ')),
+  }));
 
-  /** The fact names the term, or a word one or two typing slips away (the index forgives the same slips). */
-  const factHasTerm = (text: FactText, term: string): boolean => {
+  /** The fact names the term, or a word a typing slip or two away (the index forgives the same slips). */
+  const factHasTerm = (doc: number, term: string): boolean => {
+    if (options.docHasTerm(doc, term)) return true;
+    const text = latinTextOf(doc);
     if (text.terms.has(term)) return true;
     if (!isTypoEligible(term)) return false;
     const max = maxEditsFor(term);
@@ -230,42 +279,55 @@ export function createSubjectGuard(lexicon: SubjectLexicon, facts: readonly Fact
 
   /**
    * A name of several words is covered when one piece of the fact has them in a row ("Haidian Hospital"
-   * is not covered by "the 301 Hospital is in Haidian"), or one of its aliases has them all ("Peking
+   * is not covered by "the 301 Hospital is in Haidian"), or its aliases have them all ("Peking
    * University East Gate" by "East Gate of Peking University", "PKU Hospital of Stomatology" by the
    * aliases "PKU School of Stomatology" and "PKU dental hospital").
    */
-  const coversLatin = (text: FactText, terms: readonly string[]): boolean => {
-    if (terms.length === 1) return factHasTerm(text, terms[0] as string);
+  const coversLatin = (doc: number, terms: readonly string[]): boolean => {
+    const aliases = aliasTextOf(doc);
+    if (terms.every((term) => aliases.terms.has(term))) return true;
+    if (terms.length === 1) return factHasTerm(doc, terms[0] as string);
     if (!terms.some((term) => markerStems.has(term))) {
       // No marker ("UNESCO World Heritage Site", "Changping Line Qinghe"): the words that make it a name
       // (an alias's words, words the base has never seen) must be there; common words may differ.
       const essential = terms.filter((term) => aliasesByTerm.has(term) || !options.knowsTerm(term));
-      return (essential.length > 0 ? essential : terms).every((term) => factHasTerm(text, term));
+      return (essential.length > 0 ? essential : terms).every((term) => factHasTerm(doc, term));
     }
-    if (!terms.every((term) => factHasTerm(text, term))) return false;
-    const inRow = (piece: readonly string[]): boolean => {
-      for (let start = 0; start + terms.length <= piece.length; start++) if (terms.every((term, i) => sameTerm(term, piece[start + i] as string))) return true;
+    if (!terms.every((term) => factHasTerm(doc, term))) return false;
+    const inRow = (same: (a: string, b: string) => boolean) => (piece: readonly string[]): boolean => {
+      for (let start = 0; start + terms.length <= piece.length; start++) if (terms.every((term, i) => same(term, piece[start + i] as string))) return true;
       return false;
     };
-    return [...text.aliasPieces, ...text.pieces].some(inRow) || terms.every((term) => text.aliasPieces.some((piece) => piece.some((other) => sameTerm(term, other))));
+    const pieces = [...aliases.pieces, ...latinTextOf(doc).pieces];
+    // Word for word first; with typing slips only when that fails.
+    return (
+      pieces.some(inRow((a, b) => a === b)) ||
+      pieces.some(inRow(sameTerm)) ||
+      terms.every((term) => aliases.pieces.some((piece) => piece.some((other) => sameTerm(term, other))))
+    );
   };
 
-  const covers = (doc: number, name: Name): boolean => {
-    const text = textOf(doc);
+  const covers = (doc: number, name: Name): boolean => coversWhole(doc, name) || (name.shorter ?? []).some((shorter) => coversWhole(doc, shorter));
+  const coversWhole = (doc: number, name: Name): boolean => {
     if (name.han) {
-      if (text.han.includes(name.han.name)) return true;
+      const han = hanTextOf(doc);
+      if (han.includes(name.han.name)) return true;
       return name.han.stems.some((stem) => {
         const chars = Array.from(stem);
-        // The part before the marker in pieces the fact has (北大 + 东门), or, when a leading verb stayed
-        // on it, its last few characters.
         // A stem that is only the district's name (海淀医院) must be found whole: every fact says 海淀.
         if (genericZh.has(stem)) return false;
-        if (isMadeOfPieces(chars, text.han)) return true;
-        for (let from = 1; chars.length - from >= HAN_NAME_SUFFIX_MIN_CHARS; from++) if (text.han.includes(chars.slice(from).join(''))) return true;
+        // The part before the marker in pieces the fact has (北大 + 东门), or, when a leading verb stayed
+        // on it, its last few characters.
+        if (isMadeOfPieces(chars, han)) return true;
+        for (let from = 1; chars.length - from >= HAN_NAME_SUFFIX_MIN_CHARS; from++) if (han.includes(chars.slice(from).join(''))) return true;
         return false;
       });
     }
-    return coversLatin(text, name.terms);
+    if (coversLatin(doc, name.terms)) return true;
+    // A name with a slip in it ("Qingpign Houssing Office"): every word near one the fact has, as written.
+    const surfaces = latinTextOf(doc).surfaces;
+    const words = (name.words ?? []).filter((word) => !NAME_CONNECTORS.has(word) && (!isCommonWord(word) || markersEn.has(word)));
+    return words.some((word) => !surfaces.includes(word)) && words.every((word) => surfaces.some((other) => sameTerm(word, other)));
   };
 
   const isKnown = (name: Name): boolean => {
@@ -300,52 +362,61 @@ export function createSubjectGuard(lexicon: SubjectLexicon, facts: readonly Fact
 
   /** Capitalised runs ("Beijing Foreign Studies University", "BFSU", "Quarrywood") as written. */
   const capitalisedNames = (raw: string, out: Name[]): ReadonlySet<string> => {
-    const text = raw.normalize('NFKC');
+    const text = /^[\x20-\x7e]*$/.test(raw) ? raw : raw.normalize('NFKC');
     const capitalised = new Set<string>();
-    let run: string[] = [];
-    let lastEnd = -1;
-    const flush = (): void => {
-      while (run.length > 0 && NAME_CONNECTORS.has((run[run.length - 1] as string).toLowerCase())) run.pop();
-      if (run.length > 0 && run.length <= NAME_WORDS_MAX) {
-        const words = run.map((word) => normalizeText(word));
-        const proper = words.filter((word) => !NAME_CONNECTORS.has(word) && !isCommonWord(word));
-        const acronym = run.length === 1 && /^(?=.*\p{Lu}.*\p{Lu})[\p{Lu}\d]+$/u.test(run[0] as string);
-        // One ordinary capitalised word ("Population", "Where") is a name only if the base has never seen it.
-        const single = proper.length === 1 && words.length === 1 && !acronym;
-        // "Haidian Hospital", "Beijing Zoo": a capitalised marker after the district's name is a name too.
-        const districtAndMarker = words.length >= 2 && words.some((word) => districtWords.has(word)) && words.some((word) => markersEn.has(word));
-        const terms = termsOf(words.filter((word) => !NAME_CONNECTORS.has(word)), proper.length === 0);
-        // One ordinary capitalised word ("Population") is a name only if the base has never seen it, or has it as a whole alias ("Tsinghua").
-        const singleName = !single || !terms.some((term) => options.knowsTerm(term)) || factsByAlias.has(words[0] as string);
-        if ((proper.length > 0 || districtAndMarker) && terms.length > 0 && singleName) {
-          out.push({ display: run.join(' '), terms });
-        }
-      }
-      run = [];
+    const flush = (run: readonly string[], atStart: boolean): void => {
+      const kept = [...run];
+      while (kept.length > 0 && NAME_CONNECTORS.has((kept[kept.length - 1] as string).toLowerCase())) kept.pop();
+      if (kept.length === 0 || kept.length > NAME_WORDS_MAX) return;
+      const words = kept.map(normalizeWord);
+      const proper = words.filter((word) => !NAME_CONNECTORS.has(word) && !isCommonWord(word));
+      const acronym = kept.length === 1 && /^(?=.*\p{Lu}.*\p{Lu})[\p{Lu}\d]+$/u.test(kept[0] as string);
+      const single = proper.length === 1 && words.length === 1 && !acronym;
+      // "Haidian Hospital", "Beijing Zoo": a capitalised marker after the district's name is a name too.
+      const districtAndMarker = words.length >= 2 && words.some((word) => districtWords.has(word)) && words.some((word) => markersEn.has(word));
+      const terms = termsOf(words.filter((word) => !NAME_CONNECTORS.has(word)), proper.length === 0);
+      // One ordinary capitalised word ("Population") is a name only if the base has never seen it, or has
+      // it as a whole alias ("Tsinghua"); at the start of a sentence ("Whereabouts is …", "Whih bus …")
+      // only as a whole alias.
+      const singleName = !single || factsByAlias.has(words[0] as string) || (!atStart && !terms.some((term) => options.knowsTerm(term)));
+      if ((proper.length > 0 || districtAndMarker) && terms.length > 0 && singleName) out.push({ display: kept.join(' '), terms, words });
     };
-    for (const match of text.matchAll(LATIN_WORD)) {
-      const word = match[0].replace(/['’]s$/u, '');
-      const start = match.index;
-      const gap = lastEnd < 0 ? '' : text.slice(lastEnd, start);
-      lastEnd = start + match[0].length;
-      if (run.length > 0 && !/^[\s-]*$/u.test(gap)) flush();
-      const lower = normalizeText(word);
-      const capital = /^\p{Lu}/u.test(word);
-      if (capital) capitalised.add(lower);
-      if (capital && isNameWord(lower) && !NAME_CONNECTORS.has(lower)) run.push(word);
-      else if (run.length > 0 && NAME_CONNECTORS.has(lower)) run.push(word);
-      else flush();
+    // One regex pass finds the capitalised runs; only their words are looked at one by one.
+    for (const match of text.matchAll(CAPITALISED_RUN)) {
+      let run: string[] = [];
+      let runStart = match.index;
+      let offset = match.index;
+      for (const piece of match[0].split(/([\s-]+)/u)) {
+        if (piece === '' || /^[\s-]+$/u.test(piece)) {
+          offset += piece.length;
+          continue;
+        }
+        const word = piece.replace(/['’]s$/u, '');
+        const lower = normalizeWord(word);
+        const capital = /^\p{Lu}/u.test(word);
+        if (capital) capitalised.add(lower);
+        if (capital && isNameWord(lower) && !NAME_CONNECTORS.has(lower)) {
+          if (run.length === 0) runStart = offset;
+          run.push(word);
+        } else if (run.length > 0 && NAME_CONNECTORS.has(lower)) run.push(word);
+        else {
+          if (run.length > 0) flush(run, isSentenceStart(text, runStart));
+          run = [];
+        }
+        offset += piece.length;
+      }
+      if (run.length > 0) flush(run, isSentenceStart(text, runStart));
     }
-    flush();
     return capitalised;
   };
 
   /** "x university", "university of x", lower-case acronyms ("bfsu"), in the normalised question. */
-  const lowerCaseNames = (normalized: string, capitalised: ReadonlySet<string>, doc: number, out: Name[]): void => {
+  const lowerCaseNames = (normalized: string, capitalised: ReadonlySet<string>, withMarkers: boolean, doc: number, out: Name[]): void => {
     const words = normalized.split(' ').filter((word) => word !== '' && !hasHan(word));
     words.forEach((word, i) => {
       // A marker the user capitalised is part of a name the capitalised reading has taken whole.
       if (markersEn.has(word) && !capitalised.has(word)) {
+        if (!withMarkers) return;
         const before: string[] = [];
         for (let j = i - 1; j >= 0 && before.length < MARKER_WORDS_BEFORE_MAX; j--) {
           const previous = words[j] as string;
@@ -365,7 +436,7 @@ export function createSubjectGuard(lexicon: SubjectLexicon, facts: readonly Fact
         const nameWords = [...before, word, ...(after.length > 0 ? ['of', ...after] : [])];
         if (!nameWords.some((w) => w !== 'of' && w !== 'and' && !isCommonWord(w))) return;
         const terms = termsOf(nameWords);
-        if (terms.length > 0) out.push({ display: nameWords.join(' '), terms });
+        if (terms.length > 0) out.push({ display: nameWords.join(' '), terms, words: nameWords, ...(before.length > 1 ? { shorter: shorterNames(before, word, after) } : {}) });
         return;
       }
       if (isAcronymShaped(word) && !genericEn.has(word) && !isStopword(word) && !options.knowsTerm(stemWord(word)) && !isSlipOf(word, doc)) {
@@ -381,8 +452,20 @@ export function createSubjectGuard(lexicon: SubjectLexicon, facts: readonly Fact
   const isSlipOf = (word: string, doc: number): boolean => {
     const near = (other: string): boolean => other.length >= 2 && Math.abs(other.length - word.length) <= 1 && osaDistance(word, other, 1) <= 1;
     for (const other of genericEn) if (near(other)) return true;
-    for (const other of textOf(doc).terms) if (near(other)) return true;
-    return false;
+    const text = latinTextOf(doc);
+    for (const other of text.terms) if (near(other)) return true;
+    return text.surfaces.some((other) => sameTerm(word, other));
+  };
+
+  const shorterNames = (before: readonly string[], marker: string, after: readonly string[]): Name[] => {
+    const out: Name[] = [];
+    for (let from = 1; from < before.length; from++) {
+      const kept = before.slice(from);
+      if (!kept.some((w) => !isCommonWord(w))) break;
+      const nameWords = [...kept, marker, ...(after.length > 0 ? ['of', ...after] : [])];
+      out.push({ display: nameWords.join(' '), terms: termsOf(nameWords), words: nameWords });
+    }
+    return out;
   };
 
   /** "北京外国语大学", "雍和宫": the characters before a marker, back to a particle or a non-Chinese character. */
@@ -426,14 +509,16 @@ export function createSubjectGuard(lexicon: SubjectLexicon, facts: readonly Fact
   const namesIn = (raw: string, normalized: string, doc: number): Name[] => {
     const out: Name[] = [];
     const capitalised = capitalisedNames(raw, out);
-    lowerCaseNames(normalized, capitalised, doc, out);
+    // A question that writes its names with capitals ("Is Churchmead Theatre a vehicle park?") has
+    // no name among its lower-case words.
+    lowerCaseNames(normalized, capitalised, out.length === 0, doc, out);
     hanNames(normalized, out);
     return out;
   };
 
   const states = (doc: number, compiled: CompiledAttribute): boolean => {
-    const text = textOf(doc);
-    return Boolean(compiled.states?.test(text.statesText) || compiled.asks?.test(text.questionsText));
+    const text = statedTextOf(doc);
+    return Boolean(compiled.states?.test(text.states) || compiled.asks?.test(text.questions));
   };
 
   const check = (raw: string, normalized: string, doc: number): SubjectVerdict | undefined => {
@@ -442,6 +527,9 @@ export function createSubjectGuard(lexicon: SubjectLexicon, facts: readonly Fact
     for (const name of names) {
       if (covers(doc, name)) continue;
       if (!isKnown(name)) return { kind: 'unknown-subject', name: name.display };
+      // A known name that shares a proper word with the fact ("Jiayang branch library" for a fact on
+      // "Jiayang Public Library") is another name of the same subject.
+      if (!name.han && name.terms.some((term) => !markerStems.has(term) && !districtWords.has(term) && factHasTerm(doc, term))) continue;
       elsewhere.push(name);
     }
     // Only subjects the base knows, and none of them this fact's ("How big is Tsinghua?" → Haidian's area).
@@ -503,6 +591,12 @@ export function createSubjectGuard(lexicon: SubjectLexicon, facts: readonly Fact
 }
 
 /** "bfsu", "pku", "bjtu": a short word with no vowel or with a start no English word has. */
+/** True when only punctuation, quotes or nothing stand before `start` back to the text's start or a sentence's end. */
+function isSentenceStart(text: string, start: number): boolean {
+  const before = text.slice(0, start);
+  return /^[\s"'“‘(]*$/u.test(before) || /[.!?:;。！？：]["'”’)]*\s*$/u.test(before);
+}
+
 function isAcronymShaped(word: string): boolean {
   if (word.length < 2 || word.length > ACRONYM_MAX_LETTERS || !/^[a-z]+$/.test(word)) return false;
   if (!VOWEL.test(word)) return true;

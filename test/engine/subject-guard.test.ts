@@ -173,10 +173,14 @@ describe('createSubjectGuard on a fact base it has never seen', () => {
     ]);
     const engineFor = createEngine(town);
     expect(engineFor.factCount).toBe(3);
-    const vocabulary = new Set(
-      town.facts.flatMap((f) => tokenize([f.answer.en, f.answer.zh ?? '', ...f.questions.en, ...f.questions.zh, ...f.keywords, ...f.aliases].join(' ')).map((t) => t.term)),
+    const termsOfFact = town.facts.map(
+      (f) => new Set(tokenize([f.answer.en, f.answer.zh ?? '', ...f.questions.en, ...f.questions.zh, ...f.keywords, ...f.aliases].join(' ')).map((t) => t.term)),
     );
-    guard = createSubjectGuard(town.subjects as SubjectLexicon, town.facts, { genericTerms: HAIDIAN_GENERIC_TERMS, knowsTerm: (term) => vocabulary.has(term) });
+    guard = createSubjectGuard(town.subjects as SubjectLexicon, town.facts, {
+      genericTerms: HAIDIAN_GENERIC_TERMS,
+      knowsTerm: (term) => termsOfFact.some((terms) => terms.has(term)),
+      docHasTerm: (at, term) => termsOfFact[at]?.has(term) ?? false,
+    });
   });
 
   it.each([
