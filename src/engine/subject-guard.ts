@@ -245,18 +245,31 @@ export function createSubjectGuard(lexicon: SubjectLexicon, facts: readonly Fact
     return (doc) => (cache[doc] ??= build(facts[doc] as Fact));
   };
   const aliasTextOf = lazy<AliasText>((fact) => {
-    const pieces = fact.aliases.map((alias) => nameTermsOf(normalizeText(alias)));
+    const pieces = fact.aliases.map((alias) => nameTermsOfFact(normalizeText(alias).split(' ')));
     return { terms: new Set(pieces.flat()), pieces };
   });
+  // The terms of each word of the facts' text, shared by all facts: a fact's text is built from lookups.
+  const factWordTerms = new Map<string, readonly string[]>();
+  const termsOfFactWord = (word: string): readonly string[] => {
+    let terms = factWordTerms.get(word);
+    if (terms === undefined) {
+      terms = stemsOf(word);
+      factWordTerms.set(word, terms);
+    }
+    return terms;
+  };
+  /** A fact's words as the terms a name is made of (common words out), so that "Beida subway station" finds "beida station". */
+  const nameTermsOfFact = (words: readonly string[]): string[] =>
+    words.flatMap(termsOfFactWord).filter((term) => !genericStems.has(term) || markerStems.has(term) || districtWords.has(term));
   // Its example questions too: curators write them with the names people use ("yiheyuan ximen station").
   const latinTextOf = lazy<LatinText>((fact) => {
-    const parts = [...fact.aliases, fact.answer.en, ...fact.keywords, ...fact.questions.en].map(normalizeText);
-    const terms = new Set(parts.flatMap((part) => stemsOf(part)));
+    const parts = [...fact.aliases, fact.answer.en, ...fact.keywords, ...fact.questions.en].map((part) => normalizeText(part).split(' '));
+    const terms = new Set(parts.flatMap((words) => words.flatMap(termsOfFactWord)));
     return {
       terms,
       words: [...terms].filter((term) => term.length >= NAME_TYPO_MIN_LENGTH - 1),
-      pieces: parts.slice(fact.aliases.length).map(nameTermsOf),
-      surfaces: [...new Set(parts.flatMap((part) => part.split(' ')).filter((word) => word.length >= NAME_TYPO_MIN_LENGTH && /^\p{Script=Latin}+$/u.test(word)))],
+      pieces: parts.slice(fact.aliases.length).map(nameTermsOfFact),
+      surfaces: [...new Set(parts.flat().filter((word) => word.length >= NAME_TYPO_MIN_LENGTH && /^\p{Script=Latin}+$/u.test(word)))],
     };
   });
   const hanTextOf = lazy<string>((fact) =>
@@ -355,10 +368,6 @@ export function createSubjectGuard(lexicon: SubjectLexicon, facts: readonly Fact
   const isCommonWord = (word: string): boolean => genericEn.has(word) || markersEn.has(word) || genericStems.has(stemWord(word));
   const termsOf = (words: readonly string[], keepDistrict = false): string[] =>
     words.flatMap((word) => stemsOf(word)).filter((term) => !genericStems.has(term) || markerStems.has(term) || (keepDistrict && districtWords.has(term)));
-  /** A fact's text as the terms a name is made of (common words out), so that "Beida subway station" finds "beida station". */
-  function nameTermsOf(text: string): string[] {
-    return termsOf(text.split(' '), true);
-  }
 
   /** Capitalised runs ("Beijing Foreign Studies University", "BFSU", "Quarrywood") as written. */
   const capitalisedNames = (raw: string, out: Name[]): ReadonlySet<string> => {
