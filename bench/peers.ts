@@ -6,9 +6,17 @@
 import { Document } from 'flexsearch';
 import Fuse from 'fuse.js';
 import MiniSearch from 'minisearch';
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
 import { createEngine } from '../src/engine/engine.js';
 import type { Fact } from '../src/knowledge/schema.js';
+import { SubjectsFileSchema, type SubjectLexicon } from '../src/knowledge/subjects.js';
 import { knowledgeBaseOf } from './corpus.js';
+
+/** The project's subject lexicon (knowledge/subjects.yaml): the engine runs its subject guard as it does in production. */
+function loadSubjectLexicon(): SubjectLexicon {
+  return SubjectsFileSchema.parse(parseYaml(readFileSync(new URL('../knowledge/subjects.yaml', import.meta.url), 'utf8')));
+}
 
 export const ENGINE_NAMES = ['haidian-bot', 'fuse.js', 'minisearch', 'flexsearch'] as const;
 export type EngineName = (typeof ENGINE_NAMES)[number];
@@ -49,10 +57,11 @@ const toDoc = (fact: Fact): PeerDoc => ({
 /** The project's engine, with the Haidian generic words switched off (they mean nothing in a synthetic city). */
 export function createHaidianPeer(): Peer {
   let engine: ReturnType<typeof createEngine> | undefined;
+  const subjects = loadSubjectLexicon();
   return {
     name: 'haidian-bot',
     build(facts) {
-      engine = createEngine(knowledgeBaseOf(facts), { genericTerms: [] });
+      engine = createEngine({ ...knowledgeBaseOf(facts), subjects }, { genericTerms: [] });
     },
     query(question) {
       if (!engine) throw new Error('haidian-bot: build() first');

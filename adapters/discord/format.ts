@@ -48,6 +48,7 @@ export const DISCORD_COLOR_BY_KIND: Readonly<Record<ReplyKind, number>> = {
   answer: 0x2ecc71,
   'no-match': 0xf1c40f,
   clarify: 0x3498db,
+  related: 0x1abc9c,
   help: 0x5865f2,
   smalltalk: 0x95a5a6,
   notice: 0xe67e22,

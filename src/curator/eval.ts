@@ -8,7 +8,7 @@ export const EvalCaseSchema = z
     q: z.string(),
     expect: z.array(z.string()).min(1).optional(),
     decline: z.literal(true).optional(),
-    kind: z.enum(['answer', 'no-match', 'smalltalk', 'help']).optional(),
+    kind: z.enum(['answer', 'no-match', 'smalltalk', 'help', 'related']).optional(),
     category: z.string().optional(),
   })
   .refine((c) => [c.expect, c.decline, c.kind].filter((v) => v !== undefined).length === 1, {

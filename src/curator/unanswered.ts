@@ -93,9 +93,12 @@ function replaceFolded(text: string, pattern: RegExp, replace: (match: string) =
   return out + text.slice(last);
 }
 
-/** True when a reply belongs in the unanswered log: an abstention, or an answer below {@link LOW_CONFIDENCE_THRESHOLD}. */
+/**
+ * True when a reply belongs in the unanswered log: an abstention (a `related` reply too: the base knows
+ * the subject but not what was asked, a fact to add), or an answer below {@link LOW_CONFIDENCE_THRESHOLD}.
+ */
 export function isUnanswered(kind: string, confidence: number): boolean {
-  return kind === 'no-match' || (kind === 'answer' && confidence < LOW_CONFIDENCE_THRESHOLD);
+  return kind === 'no-match' || kind === 'related' || (kind === 'answer' && confidence < LOW_CONFIDENCE_THRESHOLD);
 }
 
 /** The observer that appends to the log, and a way to wait for pending writes at shutdown. */

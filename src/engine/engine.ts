@@ -16,6 +16,7 @@ import { extractYears, tokenize, tokenizeNormalized } from './tokenize.js';
 import type { AskOptions, Completion, Engine, Language, Reply, SourceRef, Suggestion, TopicSummary } from './types.js';
 import { createCompleter } from './complete.js';
 import { contextOf, createFollowUpAsk } from './follow-up.js';
+import { createSubjectGuard, type SubjectVerdict } from './subject-guard.js';
 
 /** Words every Haidian fact is about; they never carry a match on their own ("weather in Haidian today"). */
 export const HAIDIAN_GENERIC_TERMS = ['haidian', 'beijing', 'district', 'china', 'chinese', '海淀区', '海淀', '北京市', '北京', '中国'];
@@ -85,6 +86,7 @@ export function createEngine(kb: KnowledgeBase, options: EngineOptions = {}): En
   const withoutShields = (normalized: string): string => shields.reduce((text, alias) => text.replace(new RegExp(alias.source, 'gu'), ' '), normalized);
   const unsupportedNames = namesOf(kb.unsupportedSubjects);
   const completer = createCompleter(facts, index);
+  const subjectGuard = kb.subjects ? createSubjectGuard(kb.subjects, facts, { genericTerms, knowsTerm: (term) => index.hasTerm(term), docHasTerm: (doc, term) => index.docHasTerm(doc, term) }) : undefined;
 
   const sourcesOf = (fact: Fact): SourceRef[] =>
     fact.sources.map((id) => {
@@ -154,6 +156,26 @@ export function createEngine(kb: KnowledgeBase, options: EngineOptions = {}): En
     topics: topicSummaries(language),
     confidence: 1,
   });
+
+  /** The guard's verdict as a reply: an unknown name is declined; a missing attribute lists what the base knows of the subject. */
+  const guardReply = (verdict: SubjectVerdict, doc: number, language: Language, candidates: readonly Candidate[], score: number): Reply => {
+    if (verdict.kind === 'unknown-subject') return noMatch(language, MESSAGES.unknownSubject[language](verdict.name), candidates, score);
+    if (verdict.kind === 'other-subject' || !subjectGuard) {
+      const about = verdict.kind === 'other-subject' ? verdict.subjects.map((other) => facts[other] as Fact) : [];
+      return noMatch(language, MESSAGES.noMatch[language], candidates.filter((c) => c.doc !== doc), score, about);
+    }
+    const about = verdict.subject;
+    const name = subjectGuard.subjectOf(about, language) ?? MESSAGES.district[language];
+    const siblings = subjectGuard.siblingsOf(about);
+    // Facts about the subject that do state the attribute first (the right fact, missed by the matcher), then the others.
+    const ordered = [...siblings.filter((other) => subjectGuard.states(other, verdict.attribute)), ...siblings];
+    // Then facts that mention the subject (a line that serves it), never a neighbour about something else.
+    const pattern = namePattern(normalizeText(name));
+    const mentioning = candidates.filter((c) => !ordered.includes(c.doc) && pattern.test(haystackOf(c.doc)));
+    const extra = [...new Set(ordered)].map((other) => facts[other] as Fact);
+    const reply = noMatch(language, MESSAGES.related[language](verdict.attribute.label[language].replaceAll('{subject}', name)), mentioning, score, extra);
+    return { ...reply, kind: 'related' };
+  };
 
   const findNames = (names: readonly ForeignName[], normalized: string): ForeignName[] => names.filter((entity) => entity.pattern.test(normalized));
   const mentions = (doc: number, name: ForeignName): boolean => name.pattern.test(haystackOf(doc));
@@ -246,6 +268,8 @@ export function createEngine(kb: KnowledgeBase, options: EngineOptions = {}): En
     if (stranger) return noMatch(language, MESSAGES.foreign[language](stranger.display), [], top.score, []);
     const subject = findNames(unsupportedNames, intent.rest).find((name) => !mentions(chosen.doc, name));
     if (subject) return noMatch(language, MESSAGES.unsupported[language](subject.display), [], top.score, [fact]);
+    const verdict = subjectGuard?.check(raw, intent.rest, chosen.doc);
+    if (verdict) return guardReply(verdict, chosen.doc, language, candidates, top.score);
     return answerReply(fact, language, chosen.score);
   };
 

@@ -367,6 +367,17 @@ export class FactIndex {
     return scored.filter((c) => c.score > 0).sort((a, b) => b.score - a.score || a.doc - b.doc);
   }
 
+  /** True when the term (as {@link tokenize} makes it) occurs anywhere in the fact base. */
+  hasTerm(term: string): boolean {
+    return this.termIds.has(term);
+  }
+
+  /** True when the fact has the term in any of its fields. */
+  docHasTerm(doc: number, term: string): boolean {
+    const id = this.termIds.get(term);
+    return id !== undefined && binarySearch(this.docTermIds, this.docTermStart[doc] as number, this.docTermStart[doc + 1] as number, id) >= 0;
+  }
+
   /** Scores one document against a query, for callers that already know which fact they want. */
   scoreDocument(doc: number, tokens: readonly Token[]): Candidate {
     const query = this.prepare(tokens, {});

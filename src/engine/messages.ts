@@ -14,6 +14,15 @@ export const MESSAGES = {
     en: (name: string) => `I don't know that one: my Haidian fact base has no information about ${name}.`,
     zh: (name: string) => `这个问题我不知道：我的海淀资料库里没有关于${name}的信息。`,
   },
+  unknownSubject: {
+    en: (name: string) => `I have no facts about ${name} yet, so I won't answer with a fact about something else. Subjects I do know:`,
+    zh: (name: string) => `我的资料库里还没有关于${name}的资料，不会拿别的对象的资料来回答。我了解的对象：`,
+  },
+  related: {
+    en: (what: string) => `I don't know ${what}: my fact base doesn't say. What it does say about it:`,
+    zh: (what: string) => `我不知道${what}：资料库里没有这一项。关于它，资料库里有这些：`,
+  },
+  district: { en: 'Haidian', zh: '海淀区' },
   missingYear: {
     en: (years: string, have: string) => `I don't have that figure for ${years}. I have it for ${have}.`,
     zh: (years: string, have: string) => `我没有${years}年的这一数据，只有${have}年的。`,

@@ -48,6 +48,12 @@ const HAN_STOP_CHARS = new Set(
   Array.from('的了吗嘛呢吧啊呀哦嗯么是在有与及或这那哪什怎几多少个请问我你他她它们告诉也都就被把给对从到为于之其而且能可以还又很更样些谁'),
 );
 
+/** True for an English word that says how something is asked, not what about (stop words and where/when/who). */
+export const isStopword = (word: string): boolean => ENGLISH_STOPWORDS.has(word) || QUESTION_WORDS.has(word);
+
+/** True for a Chinese function character (particle, pronoun, question word): it never belongs to a name. */
+export const isHanStopChar = (char: string): boolean => HAN_STOP_CHARS.has(char);
+
 /** Light English stemming, the same on both sides: plurals fold to the singular, verb forms to the stem. */
 export function stemWord(word: string): string {
   if (word.length <= 3 || /\d/.test(word)) return word;

@@ -10,9 +10,12 @@ export type { Language };
  * - `help`: what the bot can answer, by topic.
  * - `clarify`: a follow-up ("and in 2017?", "when was it built?") with no conversation to refer to; the
  *   bot asks what it refers to and suggests full questions. Never a guess.
+ * - `related`: the question asks for something (when it was founded, its address, its former name) about a
+ *   subject the base knows, but no fact states it; the reply says so and suggests the facts the base has
+ *   about that subject. Not an answer: no sources, low confidence.
  * - `notice`: a message from the bot itself (rate limit, apology); never produced by the engine.
  */
-export type ReplyKind = 'answer' | 'no-match' | 'smalltalk' | 'help' | 'clarify' | 'notice';
+export type ReplyKind = 'answer' | 'no-match' | 'smalltalk' | 'help' | 'clarify' | 'related' | 'notice';
 
 /**
  * What a conversation is about after a reply: the adapter keeps it per conversation (thread, DM,

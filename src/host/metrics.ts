@@ -55,7 +55,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
   });
   const abstentions = new Counter({
     name: `${METRIC_PREFIX}abstentions_total`,
-    help: 'Questions the bot declined to answer (no-match), by platform.',
+    help: 'Questions the bot declined to answer (no-match, or related: the subject is known, not what was asked), by platform.',
     labelNames: ['platform'] as const,
     registers: [registry],
   });
@@ -97,7 +97,7 @@ export function createMetrics(options: MetricsOptions = {}): Metrics {
     observeReply(reply, context, _question, elapsedMs) {
       questions.inc({ platform: context.platform, kind: reply.kind });
       latency.observe({ platform: context.platform }, elapsedMs / 1000);
-      if (reply.kind === 'no-match') abstentions.inc({ platform: context.platform });
+      if (reply.kind === 'no-match' || reply.kind === 'related') abstentions.inc({ platform: context.platform });
     },
     factBaseLoaded(factCount, at) {
       facts.set(factCount);

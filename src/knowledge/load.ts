@@ -13,6 +13,7 @@ import {
   type Source,
   type Topic,
 } from './schema.js';
+import { checkSubjectLexicon, SUBJECTS_FILE, SubjectsFileSchema, type SubjectLexicon } from './subjects.js';
 
 export const SOURCES_FILE = 'sources.yaml';
 export const ENTITIES_FILE = 'entities.yaml';
@@ -25,7 +26,7 @@ interface ParsedFile {
 
 /**
  * Reads and validates every YAML file of a fact base folder: `sources.yaml`, the optional
- * `entities.yaml`, and any other `*.yaml` as a file of topics and facts. Throws a {@link KnowledgeError}
+ * `entities.yaml` and `subjects.yaml` (see ./subjects.ts), and any other `*.yaml` as a file of topics and facts. Throws a {@link KnowledgeError}
  * that lists every problem with its file, path and line.
  */
 export async function loadKnowledge(dir: string): Promise<KnowledgeBase> {
@@ -52,6 +53,7 @@ export function parseKnowledge(files: readonly { name: string; file: string; tex
   const factPlaces = new Map<string, string>();
   const foreignEntities: ForeignEntity[] = [];
   const unsupportedSubjects: ForeignEntity[] = [];
+  let subjects: SubjectLexicon | undefined;
   const topicIds = new Set<string>();
   const sourceRefs: { fact: Fact; file: ParsedFile; index: number }[] = [];
 
@@ -76,6 +78,12 @@ export function parseKnowledge(files: readonly { name: string; file: string; tex
       if (data) {
         foreignEntities.push(...data.foreign);
         unsupportedSubjects.push(...data.unsupported);
+      }
+    } else if (input.name === SUBJECTS_FILE) {
+      const data = validate(parsed, SubjectsFileSchema, issues);
+      if (data) {
+        for (const problem of checkSubjectLexicon(data)) issues.push(issueAt(parsed, problem.path, problem.message));
+        subjects = data;
       }
     } else {
       const data = validate(parsed, FactFileSchema, issues);
@@ -124,7 +132,7 @@ export function parseKnowledge(files: readonly { name: string; file: string; tex
     issues.push({ file: sourcesFile.file, path: '', message: 'the fact base holds no facts' });
   }
   if (issues.length > 0) throw new KnowledgeError(issues);
-  return { facts, sources, topics, foreignEntities, unsupportedSubjects, factFiles };
+  return { facts, sources, topics, foreignEntities, unsupportedSubjects, factFiles, ...(subjects ? { subjects } : {}) };
 }
 
 function parseYaml(file: string, text: string, issues: KnowledgeIssue[]): ParsedFile | undefined {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { SubjectLexicon } from './subjects.js';
 
 /** A calendar date as curators write it: YYYY, YYYY-MM or YYYY-MM-DD. */
 const DateString = z
@@ -96,6 +97,8 @@ export interface KnowledgeBase {
   readonly topics: readonly Topic[];
   readonly foreignEntities: readonly ForeignEntity[];
   readonly unsupportedSubjects: readonly ForeignEntity[];
+  /** The words that mark names and attributes in questions (`subjects.yaml`); absent, the subject guard is off. */
+  readonly subjects?: SubjectLexicon;
   /** Which file each fact came from, for error messages and lint output. */
   readonly factFiles: ReadonlyMap<string, string>;
 }

@@ -58,6 +58,7 @@ describe('the unanswered log', () => {
 
   it('takes abstentions and answers below the low-confidence threshold, nothing else', () => {
     expect(isUnanswered('no-match', 0)).toBe(true);
+    expect(isUnanswered('related', 0.47)).toBe(true);
     expect(isUnanswered('answer', LOW_CONFIDENCE_THRESHOLD - 0.01)).toBe(true);
     expect(isUnanswered('answer', LOW_CONFIDENCE_THRESHOLD)).toBe(false);
     expect(isUnanswered('smalltalk', 0)).toBe(false);

@@ -60,7 +60,7 @@ const DISCORD_MAX_EMBEDS = 10;
 /** Slack's limit on an action_id (https://docs.slack.dev/reference/block-kit/block-elements/button-element). */
 const SLACK_MAX_ACTION_ID_CHARS = 255;
 
-const REPLY_KINDS: readonly ReplyKind[] = ['answer', 'no-match', 'smalltalk', 'help', 'notice', 'clarify'];
+const REPLY_KINDS: readonly ReplyKind[] = ['answer', 'no-match', 'smalltalk', 'help', 'notice', 'clarify', 'related'];
 
 // ---------------------------------------------------------------------------------------------
 // Generators

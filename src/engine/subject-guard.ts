@@ -1,0 +1,627 @@
+import type { Fact } from '../knowledge/schema.js';
+import type { SubjectAttribute, SubjectLexicon } from '../knowledge/subjects.js';
+import { hasHan, normalizeText } from './normalize.js';
+import { osaDistance } from './osa.js';
+import { isHanStopChar, isStopword, stemWord, tokenizeNormalized } from './tokenize.js';
+
+/**
+ * The subject guard: the last check before the engine answers with a fact. Two questions, both
+ * answered from the words of `knowledge/subjects.yaml` and the facts' own aliases and answers (never
+ * a list of today's facts), so it keeps working as the fact base grows:
+ *
+ * 1. Does the question name something the fact is not about? A name (capitalised words, an acronym,
+ *    the words before a marker: "Yonghe Temple", "BFSU", "北京外国语大学") that is no fact's alias and
+ *    not in the matched fact's aliases, answer or keywords is a subject the base does not know.
+ * 2. Does the question ask for an attribute (founded, former name, address …) the fact does not state?
+ *
+ * Pure: the verdict is a function of the question and the fact.
+ */
+
+export type SubjectVerdict =
+  /** The question names something the base has no facts about. */
+  | { readonly kind: 'unknown-subject'; readonly name: string }
+  /** The question names a subject the base knows, which the fact is not about; `subjects` are facts whose alias it is. */
+  | { readonly kind: 'other-subject'; readonly name: string; readonly subjects: readonly number[] }
+  /** The fact is about the right subject but does not state what the question asks for. */
+  | {
+      readonly kind: 'missing-attribute';
+      readonly attribute: SubjectAttribute;
+      /** A fact about the subject the question asks about (the matched one, or the one whose alias the question names). */
+      readonly subject: number;
+    };
+
+export interface SubjectGuard {
+  /** Whether `doc` may answer the question; `undefined` when it may. */
+  check(raw: string, normalized: string, doc: number): SubjectVerdict | undefined;
+  /** The facts about the same subject as `doc` (sharing one of its own aliases), `doc` first. */
+  siblingsOf(doc: number): readonly number[];
+  /** The name of `doc`'s subject in the language (its first own alias of two or more characters), if it has one. */
+  subjectOf(doc: number, language: 'en' | 'zh'): string | undefined;
+  /** True when `doc` states the attribute (its answer or keywords say it, or one of its example questions asks it). */
+  states(doc: number, attribute: SubjectAttribute): boolean;
+}
+
+export interface SubjectGuardOptions {
+  /** Words every fact is about (Haidian, 海淀): they name no subject. */
+  readonly genericTerms: readonly string[];
+  /** True when the term occurs anywhere in the fact base (the index's vocabulary). */
+  readonly knowsTerm: (term: string) => boolean;
+  /** True when the fact has the term in one of its fields (the index's postings). */
+  readonly docHasTerm: (doc: number, term: string) => boolean;
+}
+
+/** Words of a capitalised name longer than this are a sentence in title case, not a name. */
+const NAME_WORDS_MAX = 6;
+/** Words read before an English marker ("Beijing Foreign Studies University"). */
+const MARKER_WORDS_BEFORE_MAX = 5;
+/** Words read after "university of" / "bank of". */
+const MARKER_WORDS_AFTER_MAX = 4;
+/** Acronyms users type in lower case ("bfsu") are this long; longer unknown words are more likely typos or pinyin. */
+const ACRONYM_MAX_LETTERS = 5;
+/**
+ * A Chinese name's characters before its marker, trimmed to this many from the start, still tell it
+ * apart: 首都师范 must not pass for 北京师范 because both end in 师范, but 外国语 or 人民 are enough.
+ */
+const HAN_NAME_SUFFIX_MIN_CHARS = 3;
+/** A Chinese name has at least this many characters before its marker: 所大学, 座车站 are a count, not a name. */
+const HAN_NAME_BEFORE_MARKER_MIN_CHARS = 2;
+/** A count before a marker (三所大学, 两座寺) is no part of a name. */
+const HAN_COUNT = /^[一二三四五六七八九十百两几多\d]+[所座家条处间个位名]/u;
+/** Words that join the parts of a capitalised name ("University of Science and Technology"). */
+const NAME_CONNECTORS = new Set(['of', 'and', 'the', 'de', 'for', 'on']);
+/**
+ * Two consonants that can begin an English word. A short word unknown to the fact base that begins
+ * with any other pair ("bf", "pk", "bj") or has no vowel is read as an acronym typed in lower case.
+ */
+const ENGLISH_ONSETS = new Set(
+  'bl br ch cl cr dr dw fl fr gh gl gn gr kl kn kr ph pl pr ps qu rh sc sh sk sl sm sn sp sq st sw th tr ts tw wh wr'.split(' '),
+);
+const VOWEL = /[aeiouy]/;
+/** Capitalised words in a row, joined by spaces, hyphens and the words of {@link NAME_CONNECTORS}: the candidates for a name. */
+const CAPITALISED_RUN = /\p{Lu}[\p{L}\p{N}]*(?:['’]s)?(?:[ \t-]+(?:(?:of|and|the|de|for|on)[ \t-]+)*\p{Lu}[\p{L}\p{N}]*(?:['’]s)?)*/gu;
+
+interface Name {
+  /** As shown to the user. */
+  readonly display: string;
+  /** Latin: the stemmed terms that must all be found; empty for a Chinese name. */
+  readonly terms: readonly string[];
+  /** Latin: the words as written (lower case), for a name with a slip in it. */
+  readonly words?: readonly string[];
+  /** A lower-case name read back from its marker may have taken words of the sentence ("obtain free school"): the same name with fewer words before the marker. */
+  readonly shorter?: readonly Name[];
+  /** Chinese: the name and the part before its marker (with and without trailing common words). */
+  readonly han?: { readonly name: string; readonly stems: readonly string[]; readonly marker: string };
+}
+
+interface CompiledAttribute {
+  readonly attribute: SubjectAttribute;
+  readonly asks: RegExp | undefined;
+  readonly states: RegExp | undefined;
+}
+
+/**
+ * A name is checked against the fact with more slack than the index matches words: the two are
+ * stemmed ("houwing" → houw, "housing" → hous), so a slip in the word shows as a slip in a shorter
+ * stem. The guard must not decline what the index forgave; a slip too far still declines.
+ */
+const NAME_TYPO_MIN_LENGTH = 4;
+const NAME_TYPO_TWO_EDITS_MIN_LENGTH = 5;
+const isTypoEligible = (term: string): boolean => term.length >= NAME_TYPO_MIN_LENGTH && /^\p{L}+$/u.test(term);
+const maxEditsFor = (term: string): number => (term.length >= NAME_TYPO_TWO_EDITS_MIN_LENGTH ? 2 : 1);
+/** The same term, or one a typing slip or two away (as the index forgives them). */
+const sameTerm = (a: string, b: string): boolean => {
+  if (a === b) return true;
+  // The cheap tests first: this runs for every word of every piece a name is looked for in.
+  const max = maxEditsFor(a);
+  return Math.abs(a.length - b.length) <= max && a.length >= NAME_TYPO_MIN_LENGTH && isTypoEligible(a) && osaDistance(a, b, max) <= max;
+};
+
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Endings an English phrase's last word may take: "found" matches founded, founder and founding, "am" never "among". */
+const ENGLISH_ENDINGS = '(?:s|es|d|ed|ing|er|ers|ment|ments)?(?!\\p{L})';
+
+/** One regex for a list of phrases: English ones are whole words (with {@link ENGLISH_ENDINGS}), `*` is one to four words; Chinese ones anywhere. */
+function phraseRegExp(en: readonly string[], zh: readonly string[], wordStart: string): RegExp | undefined {
+  const english = en
+    .map((phrase) => phrase.trim().split(/\s+/).map((w) => (w === '*' ? '\\S+(?: \\S+){0,3}' : escapeRegExp(normalizeText(w)))).join(' '))
+    .filter((part) => part !== '');
+  const chinese = zh.map((phrase) => escapeRegExp(normalizeText(phrase))).filter((part) => part !== '');
+  // The word start and the endings are written once around the alternatives: a regex tries each
+  // alternative at each position, and a hundred lookbehinds per position cost tens of microseconds.
+  const parts = [...(english.length > 0 ? [`${wordStart}(?:${english.join('|')})${ENGLISH_ENDINGS}`] : []), ...(chinese.length > 0 ? [`(?:${chinese.join('|')})`] : [])];
+  return parts.length === 0 ? undefined : new RegExp(parts.join('|'), 'u');
+}
+
+const stemsOf = (text: string): string[] => {
+  // One plain word (most calls): its stem, without the tokenizer's regex walk.
+  if (/^[a-z]+$/.test(text)) {
+    if (isStopword(text)) return [];
+    const term = stemWord(text);
+    return term !== text && isStopword(term) ? [] : [term];
+  }
+  return tokenizeNormalized(text).filter((t) => !hasHan(t.term)).map((t) => t.term);
+};
+/** Normalised like the question: plain ASCII words only need lower case. */
+const normalizeWord = (word: string): string => (/^[A-Za-z0-9]+$/.test(word) ? word.toLowerCase() : normalizeText(word));
+
+/** Builds the guard for a fact base. */
+export function createSubjectGuard(lexicon: SubjectLexicon, facts: readonly Fact[], options: SubjectGuardOptions): SubjectGuard {
+  const districtWords = new Set(options.genericTerms.map(normalizeText));
+  const genericEn = new Set([...lexicon.generic.en, ...options.genericTerms].map((word) => normalizeText(word)).filter((w) => !hasHan(w)));
+  const genericStems = new Set([...genericEn].flatMap((word) => stemsOf(word)));
+  const genericZh = new Set([...lexicon.generic.zh, ...options.genericTerms].map(normalizeText).filter(hasHan));
+  const markersEn = new Set(lexicon.markers.en.map(normalizeText));
+  const markerStems = new Set([...markersEn].map(stemWord));
+  // Chinese markers by their first character, longest first: one map read per character of the question.
+  const markersZh = new Map<string, string[]>();
+  for (const marker of new Set(lexicon.markers.zh.map(normalizeText))) {
+    const first = Array.from(marker)[0] as string;
+    markersZh.set(first, [...(markersZh.get(first) ?? []), marker].sort((a, b) => b.length - a.length));
+  }
+  const notMarkersBefore = new Set(lexicon.not_markers_before.map(normalizeText));
+  const leadZh = [...new Set(lexicon.lead.zh.map(normalizeText))].sort((a, b) => b.length - a.length);
+  // "Founded", "Address": a word that asks for an attribute ends a capitalised name ("When Was Tsinghua Founded").
+  const askWords = new Set(lexicon.attributes.flatMap((a) => a.asks.en.map((phrase) => phrase.trim())).filter((phrase) => !/[\s*]/.test(phrase)).map(normalizeText));
+  const attributes: CompiledAttribute[] = lexicon.attributes.map((attribute) => ({
+    attribute,
+    asks: phraseRegExp(attribute.asks.en, attribute.asks.zh, '(?<![\\p{L}\\p{N}])'),
+    // "9am", "430.77km2": a figure may touch the word that states the attribute.
+    states: phraseRegExp(attribute.states.en, attribute.states.zh, '(?<!\\p{L})'),
+  }));
+  const anyAsks = phraseRegExp(
+    lexicon.attributes.flatMap((a) => a.asks.en),
+    lexicon.attributes.flatMap((a) => a.asks.zh),
+    '(?<![\\p{L}\\p{N}])',
+  );
+
+  // Every fact alias, as stemmed terms (Latin) or as the set of its substrings (Chinese): "nor an alias of any fact".
+  const aliasesByTerm = new Map<string, number[]>();
+  const hanAliasParts = new Set<string>();
+  const hanAliases = new Set<string>();
+  const ownAliases: string[][] = [];
+  const factsByAlias = new Map<string, number[]>();
+  let aliasCount = 0;
+  facts.forEach((fact, doc) => {
+    const own: string[] = [];
+    for (const alias of fact.aliases) {
+      const normalized = normalizeText(alias);
+      if (normalized === '') continue;
+      const isDistrict = normalized.split(' ').every((word) => districtWords.has(word));
+      if (!isDistrict) {
+        own.push(normalized);
+        const list = factsByAlias.get(normalized) ?? [];
+        if (!list.includes(doc)) list.push(doc);
+        factsByAlias.set(normalized, list);
+      }
+      if (hasHan(normalized)) {
+        hanAliases.add(normalized);
+        const chars = Array.from(normalized);
+        for (let i = 0; i < chars.length; i++) for (let j = i + 2; j <= chars.length; j++) hanAliasParts.add(chars.slice(i, j).join(''));
+      }
+      const terms = new Set(stemsOf(normalized));
+      const id = aliasCount++;
+      for (const term of terms) {
+        const list = aliasesByTerm.get(term) ?? [];
+        list.push(id);
+        aliasesByTerm.set(term, list);
+      }
+    }
+    ownAliases.push(own);
+  });
+
+  /** Some alias holds every one of the name's terms. */
+  const isKnownLatin = (terms: readonly string[]): boolean => {
+    let common: number[] | undefined;
+    for (const term of terms) {
+      const list = aliasesByTerm.get(term);
+      if (!list) return false;
+      common = common === undefined ? list : common.filter((id) => list.includes(id));
+      if (common.length === 0) return false;
+    }
+    return common !== undefined;
+  };
+
+  // What each fact says, built on demand for the few facts the guard looks at, in parts: its aliases
+  // (short: most names are checked there), its Latin text, its Chinese text, what it states.
+  interface AliasText {
+    readonly terms: ReadonlySet<string>;
+    readonly pieces: readonly (readonly string[])[];
+  }
+  interface LatinText {
+    readonly terms: ReadonlySet<string>;
+    readonly words: readonly string[];
+    /** Term sequences of each keyword, the answer and each example question: a name of several words must be found in one of them (or in an alias). */
+    readonly pieces: readonly (readonly string[])[];
+    /** Its words as written (lower case, unstemmed). */
+    readonly surfaces: readonly string[];
+  }
+  interface StatedText {
+    readonly states: string;
+    readonly questions: string;
+  }
+  const lazy = <T>(build: (fact: Fact) => T): ((doc: number) => T) => {
+    const cache: (T | undefined)[] = [];
+    return (doc) => (cache[doc] ??= build(facts[doc] as Fact));
+  };
+  const aliasTextOf = lazy<AliasText>((fact) => {
+    const pieces = fact.aliases.map((alias) => nameTermsOfFact(normalizeText(alias).split(' ')));
+    return { terms: new Set(pieces.flat()), pieces };
+  });
+  // The terms of each word of the facts' text, shared by all facts: a fact's text is built from lookups.
+  const factWordTerms = new Map<string, readonly string[]>();
+  const termsOfFactWord = (word: string): readonly string[] => {
+    let terms = factWordTerms.get(word);
+    if (terms === undefined) {
+      terms = stemsOf(word);
+      factWordTerms.set(word, terms);
+    }
+    return terms;
+  };
+  /** A fact's words as the terms a name is made of (common words out), so that "Beida subway station" finds "beida station". */
+  const nameTermsOfFact = (words: readonly string[]): string[] =>
+    words.flatMap(termsOfFactWord).filter((term) => !genericStems.has(term) || markerStems.has(term) || districtWords.has(term));
+  // Its example questions too: curators write them with the names people use ("yiheyuan ximen station").
+  const latinTextOf = lazy<LatinText>((fact) => {
+    const parts = [...fact.aliases, fact.answer.en, ...fact.keywords, ...fact.questions.en].map((part) => normalizeText(part).split(' '));
+    const terms = new Set(parts.flatMap((words) => words.flatMap(termsOfFactWord)));
+    return {
+      terms,
+      words: [...terms].filter((term) => term.length >= NAME_TYPO_MIN_LENGTH - 1),
+      pieces: parts.slice(fact.aliases.length).map(nameTermsOfFact),
+      surfaces: [...new Set(parts.flat().filter((word) => word.length >= NAME_TYPO_MIN_LENGTH && /^\p{Script=Latin}+$/u.test(word)))],
+    };
+  });
+  const hanTextOf = lazy<string>((fact) =>
+    normalizeText([...fact.aliases, fact.answer.zh ?? '', fact.answer.en, ...fact.keywords, ...fact.questions.zh].join(' \n ')),
+  );
+  const statedTextOf = lazy<StatedText>((fact) => ({
+    states: normalizeText([fact.answer.en, fact.answer.zh ?? '', ...fact.keywords].join(' \n ')),
+    questions: normalizeText([...fact.questions.en, ...fact.questions.zh].join(' \n ')),
+  }));
+
+  /** The fact names the term, or a word a typing slip or two away (the index forgives the same slips). */
+  const factHasTerm = (doc: number, term: string): boolean => {
+    if (options.docHasTerm(doc, term)) return true;
+    const text = latinTextOf(doc);
+    if (text.terms.has(term)) return true;
+    if (!isTypoEligible(term)) return false;
+    const max = maxEditsFor(term);
+    return text.words.some((word) => osaDistance(term, word, max) <= max);
+  };
+
+  /**
+   * A name of several words is covered when one piece of the fact has them in a row ("Haidian Hospital"
+   * is not covered by "the 301 Hospital is in Haidian"), or its aliases have them all ("Peking
+   * University East Gate" by "East Gate of Peking University", "PKU Hospital of Stomatology" by the
+   * aliases "PKU School of Stomatology" and "PKU dental hospital").
+   */
+  const coversLatin = (doc: number, terms: readonly string[]): boolean => {
+    const aliases = aliasTextOf(doc);
+    if (terms.every((term) => aliases.terms.has(term))) return true;
+    if (terms.length === 1) return factHasTerm(doc, terms[0] as string);
+    if (!terms.some((term) => markerStems.has(term))) {
+      // No marker ("UNESCO World Heritage Site", "Changping Line Qinghe"): the words that make it a name
+      // (an alias's words, words the base has never seen) must be there; common words may differ.
+      const essential = terms.filter((term) => aliasesByTerm.has(term) || !options.knowsTerm(term));
+      return (essential.length > 0 ? essential : terms).every((term) => factHasTerm(doc, term));
+    }
+    if (!terms.every((term) => factHasTerm(doc, term))) return false;
+    const inRow = (same: (a: string, b: string) => boolean) => (piece: readonly string[]): boolean => {
+      for (let start = 0; start + terms.length <= piece.length; start++) if (terms.every((term, i) => same(term, piece[start + i] as string))) return true;
+      return false;
+    };
+    const pieces = [...aliases.pieces, ...latinTextOf(doc).pieces];
+    // Word for word first; with typing slips only when that fails.
+    return (
+      pieces.some(inRow((a, b) => a === b)) ||
+      pieces.some(inRow(sameTerm)) ||
+      terms.every((term) => aliases.pieces.some((piece) => piece.some((other) => sameTerm(term, other))))
+    );
+  };
+
+  const covers = (doc: number, name: Name): boolean => coversWhole(doc, name) || (name.shorter ?? []).some((shorter) => coversWhole(doc, shorter));
+  const coversWhole = (doc: number, name: Name): boolean => {
+    if (name.han) {
+      const han = hanTextOf(doc);
+      if (han.includes(name.han.name)) return true;
+      return name.han.stems.some((stem) => {
+        const chars = Array.from(stem);
+        // A stem that is only the district's name (海淀医院) must be found whole: every fact says 海淀.
+        if (genericZh.has(stem)) return false;
+        // The part before the marker in pieces the fact has (北大 + 东门), or, when a leading verb stayed
+        // on it, its last few characters.
+        if (isMadeOfPieces(chars, han)) return true;
+        for (let from = 1; chars.length - from >= HAN_NAME_SUFFIX_MIN_CHARS; from++) if (han.includes(chars.slice(from).join(''))) return true;
+        return false;
+      });
+    }
+    if (coversLatin(doc, name.terms)) return true;
+    // A name with a slip in it ("Qingpign Houssing Office"): every word near one the fact has, as written.
+    const surfaces = latinTextOf(doc).surfaces;
+    const words = (name.words ?? []).filter((word) => !NAME_CONNECTORS.has(word) && (!isCommonWord(word) || markersEn.has(word)));
+    return words.some((word) => !surfaces.includes(word)) && words.every((word) => surfaces.some((other) => sameTerm(word, other)));
+  };
+
+  const isKnown = (name: Name): boolean => {
+    if (name.han) {
+      if (hanAliasParts.has(name.han.name)) return true;
+      // 看看北京大学: the name's tail is exactly an alias.
+      return name.han.stems.some((stem) => {
+        const chars = Array.from(stem);
+        for (let from = 1; chars.length - from >= 2; from++) if (hanAliases.has(chars.slice(from).join('') + name.han!.marker)) return true;
+        return false;
+      });
+    }
+    return isKnownLatin(name.terms);
+  };
+
+  /**
+   * In a lower-case question, a word before a marker is part of the name when the base has never seen
+   * it (a new name) or has it in an alias (a known one); a word the base uses otherwise ("serve",
+   * "passengers") is the rest of the sentence.
+   */
+  const mayBeNamePart = (word: string): boolean =>
+    districtWords.has(word) || genericEn.has(word) || /^\d+$/.test(word) || stemsOf(word).every((term) => aliasesByTerm.has(term) || !options.knowsTerm(term));
+  const isNameWord = (word: string): boolean => !isStopword(word) && !askWords.has(word);
+  /** A word that is only a common word: generic, or a marker. A name needs at least one other word. */
+  const isCommonWord = (word: string): boolean => genericEn.has(word) || markersEn.has(word) || genericStems.has(stemWord(word));
+  const termsOf = (words: readonly string[], keepDistrict = false): string[] =>
+    words.flatMap((word) => stemsOf(word)).filter((term) => !genericStems.has(term) || markerStems.has(term) || (keepDistrict && districtWords.has(term)));
+
+  /** Capitalised runs ("Beijing Foreign Studies University", "BFSU", "Quarrywood") as written. */
+  const capitalisedNames = (raw: string, out: Name[]): ReadonlySet<string> => {
+    const text = /^[\x20-\x7e]*$/.test(raw) ? raw : raw.normalize('NFKC');
+    const capitalised = new Set<string>();
+    const flush = (run: readonly string[], atStart: boolean): void => {
+      const kept = [...run];
+      while (kept.length > 0 && NAME_CONNECTORS.has((kept[kept.length - 1] as string).toLowerCase())) kept.pop();
+      if (kept.length === 0 || kept.length > NAME_WORDS_MAX) return;
+      const words = kept.map(normalizeWord);
+      const proper = words.filter((word) => !NAME_CONNECTORS.has(word) && !isCommonWord(word));
+      const acronym = kept.length === 1 && /^(?=.*\p{Lu}.*\p{Lu})[\p{Lu}\d]+$/u.test(kept[0] as string);
+      const single = proper.length === 1 && words.length === 1 && !acronym;
+      // "Haidian Hospital", "Beijing Zoo": a capitalised marker after the district's name is a name too.
+      const districtAndMarker = words.length >= 2 && words.some((word) => districtWords.has(word)) && words.some((word) => markersEn.has(word));
+      const terms = termsOf(words.filter((word) => !NAME_CONNECTORS.has(word)), proper.length === 0);
+      // One ordinary capitalised word ("Population") is a name only if the base has never seen it, or has
+      // it as a whole alias ("Tsinghua"); at the start of a sentence ("Whereabouts is …", "Whih bus …")
+      // only as a whole alias.
+      const singleName = !single || factsByAlias.has(words[0] as string) || (!atStart && !terms.some((term) => options.knowsTerm(term)));
+      if ((proper.length > 0 || districtAndMarker) && terms.length > 0 && singleName) out.push({ display: kept.join(' '), terms, words });
+    };
+    // One regex pass finds the capitalised runs; only their words are looked at one by one.
+    for (const match of text.matchAll(CAPITALISED_RUN)) {
+      let run: string[] = [];
+      let runStart = match.index;
+      let offset = match.index;
+      for (const piece of match[0].split(/([\s-]+)/u)) {
+        if (piece === '' || /^[\s-]+$/u.test(piece)) {
+          offset += piece.length;
+          continue;
+        }
+        const word = piece.replace(/['’]s$/u, '');
+        const lower = normalizeWord(word);
+        const capital = /^\p{Lu}/u.test(word);
+        if (capital) capitalised.add(lower);
+        if (capital && isNameWord(lower) && !NAME_CONNECTORS.has(lower)) {
+          if (run.length === 0) runStart = offset;
+          run.push(word);
+        } else if (run.length > 0 && NAME_CONNECTORS.has(lower)) run.push(word);
+        else {
+          if (run.length > 0) flush(run, isSentenceStart(text, runStart));
+          run = [];
+        }
+        offset += piece.length;
+      }
+      if (run.length > 0) flush(run, isSentenceStart(text, runStart));
+    }
+    return capitalised;
+  };
+
+  /** "x university", "university of x", lower-case acronyms ("bfsu"), in the normalised question. */
+  const lowerCaseNames = (normalized: string, capitalised: ReadonlySet<string>, withMarkers: boolean, doc: number, out: Name[]): void => {
+    const words = normalized.split(' ').filter((word) => word !== '' && !hasHan(word));
+    words.forEach((word, i) => {
+      // A marker the user capitalised is part of a name the capitalised reading has taken whole.
+      if (markersEn.has(word) && !capitalised.has(word)) {
+        if (!withMarkers) return;
+        const before: string[] = [];
+        for (let j = i - 1; j >= 0 && before.length < MARKER_WORDS_BEFORE_MAX; j--) {
+          const previous = words[j] as string;
+          if (!isNameWord(previous) || markersEn.has(previous) || !mayBeNamePart(previous)) break;
+          before.unshift(previous);
+        }
+        while (before.length > 0 && isCommonWord(before[0] as string) && !districtWords.has(before[0] as string)) before.shift();
+        const after: string[] = [];
+        if (words[i + 1] === 'of') {
+          for (let j = i + 2; j < words.length && after.length < MARKER_WORDS_AFTER_MAX; j++) {
+            const next = words[j] as string;
+            if (next !== 'and' && (!isNameWord(next) || !mayBeNamePart(next))) break;
+            after.push(next);
+          }
+          while (after.length > 0 && after[after.length - 1] === 'and') after.pop();
+        }
+        const nameWords = [...before, word, ...(after.length > 0 ? ['of', ...after] : [])];
+        if (!nameWords.some((w) => w !== 'of' && w !== 'and' && !isCommonWord(w))) return;
+        const terms = termsOf(nameWords);
+        if (terms.length > 0) out.push({ display: nameWords.join(' '), terms, words: nameWords, ...(before.length > 1 ? { shorter: shorterNames(before, word, after) } : {}) });
+        return;
+      }
+      if (isAcronymShaped(word) && !genericEn.has(word) && !isStopword(word) && !options.knowsTerm(stemWord(word)) && !isSlipOf(word, doc)) {
+        out.push({ display: word.toUpperCase(), terms: [word] });
+      } else if (!capitalised.has(word) && factsByAlias.has(word) && !genericEn.has(word)) {
+        // A whole alias typed in lower case ("how big is tsinghua") names that subject.
+        out.push({ display: word, terms: stemsOf(word) });
+      }
+    });
+  };
+
+  /** "gpd" for GDP: a short word one slip (a swap, a wrong letter) away from a common or a fact's word is a typo, not an acronym. */
+  const isSlipOf = (word: string, doc: number): boolean => {
+    const near = (other: string): boolean => other.length >= 2 && Math.abs(other.length - word.length) <= 1 && osaDistance(word, other, 1) <= 1;
+    for (const other of genericEn) if (near(other)) return true;
+    const text = latinTextOf(doc);
+    for (const other of text.terms) if (near(other)) return true;
+    return text.surfaces.some((other) => sameTerm(word, other));
+  };
+
+  const shorterNames = (before: readonly string[], marker: string, after: readonly string[]): Name[] => {
+    const out: Name[] = [];
+    for (let from = 1; from < before.length; from++) {
+      const kept = before.slice(from);
+      if (!kept.some((w) => !isCommonWord(w))) break;
+      const nameWords = [...kept, marker, ...(after.length > 0 ? ['of', ...after] : [])];
+      out.push({ display: nameWords.join(' '), terms: termsOf(nameWords), words: nameWords });
+    }
+    return out;
+  };
+
+  /** "北京外国语大学", "雍和宫": the characters before a marker, back to a particle or a non-Chinese character. */
+  const hanNames = (normalized: string, out: Name[]): void => {
+    if (!hasHan(normalized)) return;
+    const chars = Array.from(normalized);
+    let covered = -1;
+    for (let i = 0; i < chars.length; i++) {
+      if (i <= covered) continue;
+      const marker = markersZh.get(chars[i] as string)?.find((m) => chars.slice(i, i + Array.from(m).length).join('') === m);
+      if (marker === undefined) continue;
+      const end = i + Array.from(marker).length;
+      if (notMarkersBefore.has(chars[end] ?? '')) continue;
+      covered = end - 1;
+      let start = i;
+      while (start > 0 && /\p{Script=Han}/u.test(chars[start - 1] as string) && !isHanStopChar(chars[start - 1] as string)) start--;
+      let before = chars.slice(start, i).join('');
+      for (let trimmed = true; trimmed; ) {
+        trimmed = false;
+        const lead = leadZh.find((word) => before.startsWith(word) && before.length > word.length);
+        if (lead) {
+          before = before.slice(lead.length);
+          trimmed = true;
+        }
+      }
+      before = before.replace(HAN_COUNT, '');
+      // 五道口地铁站, 十座车站: a common word before or across the marker is no part of the name to look for.
+      const stems = [before];
+      const whole = before + marker;
+      for (const word of genericZh) {
+        if (before.endsWith(word) && before.length > word.length) stems.push(before.slice(0, -word.length));
+        if (whole.endsWith(word) && whole.length > word.length && word.length > marker.length) stems.push(whole.slice(0, -word.length));
+      }
+      // 海淀医院, 北京医院 are names; 地铁站, 火车站 are not.
+      const named = stems.filter((stem) => Array.from(stem).length >= HAN_NAME_BEFORE_MARKER_MIN_CHARS && (!genericZh.has(stem) || districtWords.has(stem)));
+      if (named.length < stems.length) continue;
+      out.push({ display: before + marker, terms: [], han: { name: before + marker, stems, marker } });
+    }
+  };
+
+  const namesIn = (raw: string, normalized: string, doc: number): Name[] => {
+    const out: Name[] = [];
+    const capitalised = capitalisedNames(raw, out);
+    // A question that writes its names with capitals ("Is Churchmead Theatre a vehicle park?") has
+    // no name among its lower-case words.
+    lowerCaseNames(normalized, capitalised, out.length === 0, doc, out);
+    hanNames(normalized, out);
+    return out;
+  };
+
+  const states = (doc: number, compiled: CompiledAttribute): boolean => {
+    const text = statedTextOf(doc);
+    return Boolean(compiled.states?.test(text.states) || compiled.asks?.test(text.questions));
+  };
+
+  const check = (raw: string, normalized: string, doc: number): SubjectVerdict | undefined => {
+    const names = namesIn(raw, normalized, doc);
+    const elsewhere: Name[] = [];
+    for (const name of names) {
+      if (covers(doc, name)) continue;
+      if (!isKnown(name)) return { kind: 'unknown-subject', name: name.display };
+      // A known name that shares a proper word with the fact ("Jiayang branch library" for a fact on
+      // "Jiayang Public Library") is another name of the same subject.
+      if (!name.han && name.terms.some((term) => !markerStems.has(term) && !districtWords.has(term) && factHasTerm(doc, term))) continue;
+      elsewhere.push(name);
+    }
+    // Only subjects the base knows, and none of them this fact's ("How big is Tsinghua?" → Haidian's area).
+    // A fact about one of several named subjects ("baidu sohu sina offices") still answers.
+    const first = elsewhere[0];
+    if (first !== undefined && elsewhere.length === names.length) {
+      return { kind: 'other-subject', name: first.display, subjects: factsByAlias.get(normalizeText(first.display)) ?? [] };
+    }
+    if (!anyAsks?.test(normalized)) return undefined;
+    const asked = attributes.find((compiled) => compiled.asks?.test(normalized));
+    if (!asked) return undefined;
+    // "How big is Peking University?" matched to a fact about Peking University's dental hospital: the
+    // question names another fact's subject exactly, which the matched fact's subject only contains.
+    const own = ownAliases[doc] ?? [];
+    const exact = names.map((name) => normalizeText(name.display));
+    if (!exact.some((name) => own.includes(name))) {
+      const words = new Set(normalized.split(' '));
+      // …unless the question has the rest of that subject's name too ("the west gate of the Summer Palace").
+      const asksForIt = (alias: string, name: string): boolean =>
+        hasHan(name)
+          ? Array.from(alias.replace(name, ' ')).some((char, i, chars) => /\p{Script=Han}/u.test(char) && /\p{Script=Han}/u.test(chars[i + 1] ?? '') && normalized.includes(char + (chars[i + 1] as string)))
+          : ` ${alias} `.replace(` ${name} `, ' ').split(' ').some((word) => word !== '' && !districtWords.has(word) && !isStopword(word) && words.has(word));
+      const contains = (alias: string, name: string): boolean => (hasHan(name) ? alias.includes(name) && alias !== name : ` ${alias} `.includes(` ${name} `) && alias !== name);
+      const other = exact
+        .filter((name) => own.some((alias) => contains(alias, name)) && !own.some((alias) => contains(alias, name) && asksForIt(alias, name)))
+        .map((name) => factsByAlias.get(name))
+        .find((docs) => docs !== undefined && !docs.includes(doc));
+      if (other !== undefined) {
+        const stating = other.find((candidate) => states(candidate, asked));
+        return { kind: 'missing-attribute', attribute: asked.attribute, subject: stating ?? (other[0] as number) };
+      }
+    }
+    if (!states(doc, asked)) return { kind: 'missing-attribute', attribute: asked.attribute, subject: doc };
+    return undefined;
+  };
+
+  const siblingsOf = (doc: number): readonly number[] => {
+    const out = [doc];
+    for (const alias of ownAliases[doc] ?? []) for (const other of factsByAlias.get(alias) ?? []) if (!out.includes(other)) out.push(other);
+    return out;
+  };
+
+  const subjectOf = (doc: number, language: 'en' | 'zh'): string | undefined => {
+    const own = new Set(ownAliases[doc]);
+    const named = (facts[doc] as Fact).aliases.filter((alias) => own.has(normalizeText(alias)) && Array.from(alias).length >= 2);
+    return named.find((alias) => hasHan(alias) === (language === 'zh')) ?? named[0];
+  };
+
+  const byId = new Map(attributes.map((compiled) => [compiled.attribute.id, compiled]));
+  return {
+    check,
+    siblingsOf,
+    subjectOf,
+    states: (doc, attribute) => {
+      const compiled = byId.get(attribute.id);
+      return compiled !== undefined && states(doc, compiled);
+    },
+  };
+}
+
+/** "bfsu", "pku", "bjtu": a short word with no vowel or with a start no English word has. */
+/** True when only punctuation, quotes or nothing stand before `start` back to the text's start or a sentence's end. */
+function isSentenceStart(text: string, start: number): boolean {
+  const before = text.slice(0, start);
+  return /^[\s"'“‘(]*$/u.test(before) || /[.!?:;。！？：]["'”’)]*\s*$/u.test(before);
+}
+
+function isAcronymShaped(word: string): boolean {
+  if (word.length < 2 || word.length > ACRONYM_MAX_LETTERS || !/^[a-z]+$/.test(word)) return false;
+  if (!VOWEL.test(word)) return true;
+  const first = word[0] as string;
+  const second = word[1] as string;
+  return !VOWEL.test(first) && !VOWEL.test(second) && !ENGLISH_ONSETS.has(first + second);
+}
+
+/** The characters split into pieces of two or more, each found in the text: 北大东门 in a text with 北大 and 东门. */
+function isMadeOfPieces(chars: readonly string[], text: string): boolean {
+  const reachable = new Array<boolean>(chars.length + 1).fill(false);
+  reachable[0] = true;
+  for (let end = 2; end <= chars.length; end++) {
+    for (let start = end - 2; start >= 0 && !reachable[end]; start--) {
+      if (reachable[start] && text.includes(chars.slice(start, end).join(''))) reachable[end] = true;
+    }
+  }
+  return reachable[chars.length] === true;
+}
