@@ -1,0 +1,126 @@
+import { createHmac } from 'node:crypto';
+import { appendFile } from 'node:fs/promises';
+import { z } from 'zod';
+import type { Logger } from './log.js';
+
+/**
+ * The curator loop's records of what users told the bot about its answers: a vote (👍 / 👎, with a
+ * reason for 👎) and a suggested correction. Adapters append them through a {@link RecordLog};
+ * `npm run report` reads them back. One JSON object per record, so a file, a Redis stream or a list
+ * can hold them alike. Nothing a user writes here ever changes what the bot answers.
+ */
+
+export const FEEDBACK_REASONS = ['wrong', 'out-of-date', 'not-asked', 'other'] as const;
+export type FeedbackReason = (typeof FEEDBACK_REASONS)[number];
+
+/** Longest correction text kept; a curator reads a few sentences, not an essay. */
+export const CORRECTION_TEXT_MAX = 1000;
+/** Longest source link kept (as text, never rendered as a link to anyone). */
+export const CORRECTION_LINK_MAX = 500;
+
+const common = {
+  /** ISO 8601 time the record was made. */
+  time: z.iso.datetime(),
+  platform: z.string().min(1),
+  /** The fact the answer gave. */
+  factId: z.string().min(1),
+  language: z.enum(['en', 'zh']),
+  /** The question answered, personal data scrubbed (scrubPersonalData). */
+  question: z.string(),
+  /**
+   * The answer message the record is about (Slack message ts, Discord message id, terminal turn):
+   * with `user` it makes a vote count once per user and answer, the last one winning.
+   */
+  answerId: z.string().min(1),
+  /** A keyed hash of the platform's user id ({@link hashUserId}); never the id or name in clear. */
+  user: z.string().min(1),
+};
+
+export const feedbackRecordSchema = z.strictObject({
+  type: z.literal('feedback'),
+  ...common,
+  vote: z.enum(['up', 'down']),
+  /** Given after a 👎 when the user picks why. */
+  reason: z.enum(FEEDBACK_REASONS).optional(),
+});
+
+export const correctionRecordSchema = z.strictObject({
+  type: z.literal('correction'),
+  ...common,
+  /** What the user says is wrong, scrubbed and cut to {@link CORRECTION_TEXT_MAX}. */
+  text: z.string().min(1).max(CORRECTION_TEXT_MAX),
+  /** A source the user offers, kept as plain text. */
+  link: z.string().max(CORRECTION_LINK_MAX).optional(),
+});
+
+export const curatorRecordSchema = z.discriminatedUnion('type', [feedbackRecordSchema, correctionRecordSchema]);
+
+export type FeedbackRecord = z.infer<typeof feedbackRecordSchema>;
+export type CorrectionRecord = z.infer<typeof correctionRecordSchema>;
+export type CuratorRecord = z.infer<typeof curatorRecordSchema>;
+
+/** Where records go. Appends never throw: a failed write is logged, and the user's click still gets its thanks. */
+export interface RecordLog {
+  append(record: CuratorRecord): Promise<void>;
+  /** Resolves when every record appended so far is written. */
+  flush(): Promise<void>;
+}
+
+/** Appends records to `file`, one JSON line each, in order (one write per line keeps lines whole). */
+export function createFileRecordLog(options: { file: string; logger: Logger }): RecordLog {
+  let pending: Promise<void> = Promise.resolve();
+  return {
+    append(record) {
+      const line = `${JSON.stringify(record)}\n`;
+      pending = pending.then(() =>
+        appendFile(options.file, line, 'utf8').catch((error: unknown) => {
+          options.logger.error({ err: error, file: options.file }, 'record log: append failed');
+        }),
+      );
+      return pending;
+    },
+    flush: () => pending,
+  };
+}
+
+/** Keeps records in the process (terminal mode without a log file, and tests). */
+export function createMemoryRecordLog(): RecordLog & { readonly records: readonly CuratorRecord[] } {
+  const records: CuratorRecord[] = [];
+  return {
+    records,
+    append(record) {
+      records.push(record);
+      return Promise.resolve();
+    },
+    flush: () => Promise.resolve(),
+  };
+}
+
+/** Records read back from JSON lines; lines that are not a valid record are counted, not fatal. */
+export function parseRecords(text: string): { records: CuratorRecord[]; skipped: number } {
+  const records: CuratorRecord[] = [];
+  let skipped = 0;
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch {
+      skipped += 1;
+      continue;
+    }
+    const parsed = curatorRecordSchema.safeParse(value);
+    if (parsed.success) records.push(parsed.data);
+    else skipped += 1;
+  }
+  return { records, skipped };
+}
+
+/**
+ * A user id as records keep it: HMAC-SHA256 of `platform:id` under a key from the environment, cut to
+ * 16 hex characters (enough to tell users apart in one fact base's feedback; too short to be a lookup
+ * table key anyone could use without the key).
+ */
+export function hashUserId(key: string, platform: string, userId: string): string {
+  return createHmac('sha256', key).update(`${platform}:${userId}`).digest('hex').slice(0, 16);
+}

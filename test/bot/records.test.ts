@@ -1,0 +1,71 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createFileRecordLog, createMemoryRecordLog, hashUserId, parseRecords, type CuratorRecord } from '../../src/bot/records.js';
+import { createLogger } from '../../src/bot/log.js';
+
+const vote: CuratorRecord = {
+  type: 'feedback',
+  time: '2026-12-07T10:00:00.000Z',
+  platform: 'slack',
+  factId: 'gdp-2016',
+  language: 'en',
+  question: 'GDP in 2016?',
+  answerId: '1700000000.000100',
+  user: 'a1b2c3d4e5f60718',
+  vote: 'down',
+  reason: 'out-of-date',
+};
+const correction: CuratorRecord = {
+  type: 'correction',
+  time: '2026-12-07T10:01:00.000Z',
+  platform: 'discord',
+  factId: 'gdp-2016',
+  language: 'zh',
+  question: '2016年GDP',
+  answerId: '1234567890',
+  user: '0718a1b2c3d4e5f6',
+  text: 'The figure was revised.',
+  link: 'https://example.org/stats',
+};
+
+describe('curator records', () => {
+  let dir: string | undefined;
+  afterEach(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true });
+    dir = undefined;
+  });
+
+  it('writes one JSON line per record, in order, and reads them back', async () => {
+    dir = await mkdtemp(join(tmpdir(), 'records-'));
+    const file = join(dir, 'feedback.jsonl');
+    const log = createFileRecordLog({ file, logger: createLogger('silent') });
+    void log.append(vote);
+    void log.append(correction);
+    await log.flush();
+    const text = await readFile(file, 'utf8');
+    expect(text.split('\n').filter(Boolean)).toHaveLength(2);
+    expect(parseRecords(text)).toEqual({ records: [vote, correction], skipped: 0 });
+  });
+
+  it('counts lines that are not valid records instead of failing', () => {
+    const lines = [JSON.stringify(vote), 'not json', JSON.stringify({ ...vote, vote: 'maybe' }), JSON.stringify({ ...vote, userId: 'U123' }), ''];
+    expect(parseRecords(lines.join('\n'))).toEqual({ records: [vote], skipped: 3 });
+  });
+
+  it('keeps records in memory', async () => {
+    const log = createMemoryRecordLog();
+    await log.append(vote);
+    expect(log.records).toEqual([vote]);
+  });
+
+  it('hashes user ids with the key: stable, different per key and platform, never the id', () => {
+    const hash = hashUserId('key-1', 'slack', 'U123');
+    expect(hash).toMatch(/^[0-9a-f]{16}$/);
+    expect(hashUserId('key-1', 'slack', 'U123')).toBe(hash);
+    expect(hashUserId('key-2', 'slack', 'U123')).not.toBe(hash);
+    expect(hashUserId('key-1', 'discord', 'U123')).not.toBe(hash);
+    expect(hash).not.toContain('U123');
+  });
+});
