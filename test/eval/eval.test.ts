@@ -15,6 +15,8 @@ const SETS = [
   { language: 'Chinese (transport)', file: 'test/eval/kb-transport-zh.jsonl', minInScope: 28, minTraps: 10, inScopeBar: 0.9, trapBar: 0.9 },
   { language: 'English (health, economy)', file: 'test/eval/kb-health-economy-en.jsonl', minInScope: 42, minTraps: 12, trapBar: 0.8 },
   { language: 'Chinese (health, economy)', file: 'test/eval/kb-health-economy-zh.jsonl', minInScope: 14, minTraps: 5, trapBar: 0.8 },
+  { language: 'English (sights, museums, parks)', file: 'test/eval/kb-sights-en.jsonl', minInScope: 60, minTraps: 17, trapBar: 0.75 },
+  { language: 'Chinese (sights, museums, parks)', file: 'test/eval/kb-sights-zh.jsonl', minInScope: 36, minTraps: 9, trapBar: 0.85 },
   // Issue 18: names the base does not know and attributes it lacks. The bar is no confident answer about
   // another subject at all; the in-scope rows are known subjects asked for what their facts do state.
   { language: 'English (subject traps)', file: 'test/eval/subject-traps-en.jsonl', minInScope: 10, minTraps: 30, trapBar: 1 },
