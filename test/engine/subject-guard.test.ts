@@ -31,11 +31,8 @@ describe('subject check on the real fact base: a name the base does not know is 
     ['an acronym in lower case', 'bfsu was founded in which year', 'BFSU'],
     ['another acronym in lower case', 'bjtu founded year', 'BJTU'],
     ['a hospital named after the district', 'Where is Haidian Hospital?', 'Haidian Hospital'],
-    ['a temple', 'Where is Jietai Temple?', 'Jietai Temple'],
     ['"university of X" in lower case', 'university of science and technology beijing founded', 'university of science and technology beijing'],
-    ['a Chinese university', '北京外国语大学哪年成立的', '北京外国语大学'],
     ['another Chinese university', '北京邮电大学是哪一年创办的', '北京邮电大学'],
-    ['a Chinese palace-temple', '雍和宫什么时候建的', '雍和宫'],
     ['a Chinese hospital named after the district', '海淀医院在哪', '海淀医院'],
   ])('%s: %s', (_name, question, name) => {
     const reply = engine.ask(question);
@@ -46,9 +43,16 @@ describe('subject check on the real fact base: a name the base does not know is 
     expect(reply.suggestions.length).toBeGreaterThan(0);
   });
 
+  // With 180+ facts the matcher alone no longer comes near a fact for these: declined, without the name.
+  it.each(['Where is Jietai Temple?', '北京外国语大学哪年成立的', '雍和宫什么时候建的'])('declines %s', (question) => {
+    const reply = engine.ask(question);
+    expect(reply.kind).toBe('no-match');
+    expect(reply.sources).toEqual([]);
+  });
+
   it('declines questions the matcher alone answers about another subject', () => {
     // Each of these is answered confidently with a neighbour's fact when the guard is off.
-    const questions = ['bfsu was founded in which year', 'Where is Haidian Hospital?', '北京外国语大学哪年成立的', '雍和宫什么时候建的', 'How big is Tsinghua?'];
+    const questions = ['bfsu was founded in which year', 'Where is Haidian Hospital?'];
     for (const question of questions) {
       expect(unguarded.ask(question).kind, question).toBe('answer');
       expect(engine.ask(question).kind, question).not.toBe('answer');
@@ -57,7 +61,6 @@ describe('subject check on the real fact base: a name the base does not know is 
 
   it('declines a known subject that the matched fact is not about, and suggests that subject’s facts', () => {
     const reply = engine.ask('How big is Tsinghua?');
-    expect(unguarded.ask('How big is Tsinghua?').factId).toBe('area');
     expect(reply.kind).toBe('no-match');
     expect(reply.suggestions.map((s) => s.factId)).toContain('tsinghua-university');
   });
@@ -70,7 +73,6 @@ describe('attribute check on the real fact base: a known subject asked for what 
     ['a founding date', 'When was Baidu founded?', 'Baidu', 'founded'],
     ['an area, of a subject a neighbour only contains', 'How big is Peking University?', 'Peking University', 'area'],
     ['opening hours', 'What are the opening hours of Fragrant Hills Park?', 'Fragrant Hills', 'opening hours'],
-    ['a former name in Chinese', '颐和园以前叫什么名字？', '颐和园', '以前的名称'],
     ['directions in Chinese', '北京航空航天大学怎么去', '北京航空航天大学', '怎么去'],
     ['opening hours in Chinese', '圆明园的开放时间是几点', '圆明园', '开放时间'],
     ['a height in Chinese', '五道口站有多高', '五道口', '高度'],
@@ -89,11 +91,10 @@ describe('attribute check on the real fact base: a known subject asked for what 
     }
   });
 
-  it('puts the subject’s fact that does state the attribute first', () => {
-    // "When was the Summer Palace founded?" reaches the location fact; its history fact says when it was built.
+  it('answers the former name from the fact that states it, not from the location fact', () => {
     const reply = engine.ask('What was the Summer Palace called before?');
-    expect(reply.kind).toBe('related');
-    expect(reply.suggestions.map((s) => s.factId)).toEqual(expect.arrayContaining(['summer-palace', 'summer-palace-history']));
+    expect(reply.kind).toBe('answer');
+    expect(reply.factId).toBe('summer-palace-former-name');
   });
 });
 
@@ -108,6 +109,7 @@ describe('the guard does not decline right answers', () => {
     ['a capitalised phrase the answer words differently', 'Is the Summer Palace a UNESCO World Heritage Site?', 'summer-palace-history'],
     ['a more specific subject asked for', 'How do I reach the west gate of the Summer Palace?', 'summer-palace-west-gate-station'],
     ['a misspelled acronym', 'haidian gpd 2022', 'gdp-2022'],
+    ['a former name stated, in Chinese', '颐和园以前叫什么名字？', 'summer-palace-former-name'],
     ['an example question in pinyin', 'yiheyuan ximen station', 'summer-palace-west-gate-station'],
     ['a founding date in Chinese', '清华大学是哪一年成立的', 'tsinghua-university'],
     ['an abbreviated Chinese name', '北大东门地铁站在什么路口？', 'peking-university-subway'],
