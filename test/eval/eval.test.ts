@@ -15,6 +15,8 @@ const SETS = [
   { language: 'Chinese (transport)', file: 'test/eval/kb-transport-zh.jsonl', minInScope: 28, minTraps: 10, inScopeBar: 0.9, trapBar: 0.9 },
   { language: 'English (health, economy)', file: 'test/eval/kb-health-economy-en.jsonl', minInScope: 42, minTraps: 12, trapBar: 0.8 },
   { language: 'Chinese (health, economy)', file: 'test/eval/kb-health-economy-zh.jsonl', minInScope: 14, minTraps: 5, trapBar: 0.8 },
+  { language: 'English (education)', file: 'test/eval/kb-education-en.jsonl', minInScope: 50, minTraps: 15 },
+  { language: 'Chinese (education)', file: 'test/eval/kb-education-zh.jsonl', minInScope: 25, minTraps: 8 },
   { language: 'English (sights, museums, parks)', file: 'test/eval/kb-sights-en.jsonl', minInScope: 60, minTraps: 17, trapBar: 0.75 },
   { language: 'Chinese (sights, museums, parks)', file: 'test/eval/kb-sights-zh.jsonl', minInScope: 36, minTraps: 9, trapBar: 0.85 },
   // Issue 18: names the base does not know and attributes it lacks. The bar is no confident answer about
