@@ -175,6 +175,53 @@ export function createSubjectGuard(lexicon: SubjectLexicon, facts: readonly Fact
     '(?<![\\p{L}\\p{N}])',
   );
 
+  /** `build(fact)` for a fact, made the first time it is needed: the guard looks at few facts per question. */
+  const lazy = <T>(build: (fact: Fact) => T): ((doc: number) => T) => {
+    const cache: (T | undefined)[] = [];
+    return (doc) => (cache[doc] ??= build(facts[doc] as Fact));
+  };
+
+  // Numbered names ("Line 16", "16号线"): the numbers a question names, and the facts that mention each.
+  const numberedEn = lexicon.numbered.en.map((word) => escapeRegExp(normalizeText(word))).filter((word) => word !== '');
+  const numberedZh = lexicon.numbered.zh.map((word) => escapeRegExp(normalizeText(word))).filter((word) => word !== '');
+  const NUMBER_LIST_EN = '\\d+(?:(?:\\s*(?:,|and|&|/|or)\\s*|\\s+)\\d+)*';
+  const NUMBER_LIST_ZH = '\\d+(?:(?:\\s*[、,，和及与/或]\\s*|\\s+)\\d+)*';
+  const numberedPatterns: { readonly pattern: RegExp; readonly list: 1 | 2 }[] = [
+    ...(numberedEn.length > 0 ? [{ pattern: new RegExp(`(?<![\\p{L}\\p{N}])(?:${numberedEn.join('|')})\\s+(${NUMBER_LIST_EN})(?!\\p{N})`, 'gu'), list: 1 as const }] : []),
+    ...(numberedZh.length > 0 ? [{ pattern: new RegExp(`(?<!\\d)(${NUMBER_LIST_ZH})\\s*(?:${numberedZh.join('|')})`, 'gu'), list: 1 as const }] : []),
+  ];
+  const numberedName = (n: string, language: 'en' | 'zh'): string => {
+    const word = (language === 'zh' ? lexicon.numbered.zh[0] : lexicon.numbered.en[0]) ?? '';
+    return language === 'zh' ? `${n}${word}` : `${word.charAt(0).toUpperCase()}${word.slice(1)} ${n}`;
+  };
+  /** The numbers of the numbered names in a normalised text ("lines 4 and 16" → 4, 16), each with how the text writes it. */
+  const numberedIn = (text: string): Map<string, string> => {
+    const found = new Map<string, string>();
+    if (!/\d/.test(text)) return found;
+    numberedPatterns.forEach(({ pattern, list }, kind) => {
+      for (const match of text.matchAll(pattern)) {
+        for (const digits of (match[list] as string).match(/\d+/g) ?? []) {
+          const n = String(Number(digits));
+          if (!found.has(n)) found.set(n, numberedName(n, kind === 0 && numberedEn.length > 0 ? 'en' : 'zh'));
+        }
+      }
+    });
+    return found;
+  };
+  const numberedOf = lazy<ReadonlySet<string>>((fact) => {
+    const text = normalizeText([...fact.aliases, fact.answer.en, fact.answer.zh ?? '', ...fact.keywords, ...fact.questions.en, ...fact.questions.zh].join(' \n '));
+    return new Set(numberedIn(text).keys());
+  });
+  /** The facts that mention a numbered name, built the first time a question needs it. */
+  let numberedFacts: Map<string, number[]> | undefined;
+  const factsNumbered = (n: string): readonly number[] => {
+    if (numberedFacts === undefined) {
+      numberedFacts = new Map();
+      for (let doc = 0; doc < facts.length; doc++) for (const m of numberedOf(doc)) numberedFacts.set(m, [...(numberedFacts.get(m) ?? []), doc]);
+    }
+    return numberedFacts.get(n) ?? [];
+  };
+
   // Every fact alias, as stemmed terms (Latin) or as the set of its substrings (Chinese): "nor an alias of any fact".
   const aliasesByTerm = new Map<string, number[]>();
   const hanAliasParts = new Set<string>();
@@ -240,10 +287,6 @@ export function createSubjectGuard(lexicon: SubjectLexicon, facts: readonly Fact
     readonly states: string;
     readonly questions: string;
   }
-  const lazy = <T>(build: (fact: Fact) => T): ((doc: number) => T) => {
-    const cache: (T | undefined)[] = [];
-    return (doc) => (cache[doc] ??= build(facts[doc] as Fact));
-  };
   const aliasTextOf = lazy<AliasText>((fact) => {
     const pieces = fact.aliases.map((alias) => nameTermsOfFact(normalizeText(alias).split(' ')));
     return { terms: new Set(pieces.flat()), pieces };
@@ -525,15 +568,45 @@ export function createSubjectGuard(lexicon: SubjectLexicon, facts: readonly Fact
     return out;
   };
 
+  /**
+   * The facts whose alias the name is, word for word, when the name only contains one of `doc`'s own
+   * names ("the Old Summer Palace" for a fact about the Summer Palace) and `doc` never says it (in its
+   * answer, keywords or example questions): the
+   * question is about their subject. (The words of the two names overlap, so {@link covers} passes it.)
+   */
+  const otherSubjectNamed = (doc: number, name: Name): readonly number[] | undefined => {
+    const whole = normalizeText(name.display);
+    const docs = factsByAlias.get(whole);
+    if (docs === undefined || docs.includes(doc)) return undefined;
+    const within = (part: string): boolean => part !== whole && (hasHan(whole) ? whole.includes(part) : ` ${whole} `.includes(` ${part} `));
+    if (!(ownAliases[doc] ?? []).some(within)) return undefined;
+    // Said anywhere in the fact (its answer, keywords or example questions): the curator meant it to answer.
+    const stated = statedTextOf(doc);
+    const text = `${stated.states} ${stated.questions}`;
+    return (hasHan(whole) ? text.includes(whole) : ` ${text.replaceAll('\n', ' ')} `.includes(` ${whole} `)) ? undefined : docs;
+  };
+
   const states = (doc: number, compiled: CompiledAttribute): boolean => {
     const text = statedTextOf(doc);
     return Boolean(compiled.states?.test(text.states) || compiled.asks?.test(text.questions));
   };
 
   const check = (raw: string, normalized: string, doc: number): SubjectVerdict | undefined => {
+    // "When will Line 19 open?" matched to a fact about another line's station.
+    if (numberedPatterns.length > 0) {
+      const mentioned = numberedOf(doc);
+      for (const [n, display] of numberedIn(normalized)) {
+        if (mentioned.has(n)) continue;
+        const others = factsNumbered(n);
+        return others.length > 0 ? { kind: 'other-subject', name: display, subjects: others } : { kind: 'unknown-subject', name: display };
+      }
+    }
     const names = namesIn(raw, normalized, doc);
     const elsewhere: Name[] = [];
     for (const name of names) {
+      // "the Old Summer Palace" is another subject's whole name, even though "Summer Palace" is this fact's.
+      const others = otherSubjectNamed(doc, name);
+      if (others) return { kind: 'other-subject', name: name.display, subjects: others };
       if (covers(doc, name)) continue;
       if (!isKnown(name)) return { kind: 'unknown-subject', name: name.display };
       // A known name that shares a proper word with the fact ("Jiayang branch library" for a fact on

@@ -38,6 +38,11 @@ export const SubjectsFileSchema = z.strictObject({
   not_markers_before: WordList,
   /** Words before a Chinese name that are not part of it (去北京外国语大学 → 北京外国语大学). */
   lead: ByLanguage,
+  /**
+   * Words that make a number a name: English ones before it ("Line 16"), Chinese ones after it (16号线).
+   * A fact that does not mention that number with the word is about something else.
+   */
+  numbered: ByLanguage.default({ en: [], zh: [] }),
   attributes: z.array(AttributeSchema).default([]),
 });
 
@@ -50,6 +55,7 @@ export const EMPTY_SUBJECT_LEXICON: SubjectLexicon = {
   markers: { en: [], zh: [] },
   not_markers_before: [],
   lead: { en: [], zh: [] },
+  numbered: { en: [], zh: [] },
   attributes: [],
 };
 

@@ -66,6 +66,36 @@ describe('subject check on the real fact base: a name the base does not know is 
   });
 });
 
+describe('numbered names and names that contain another subject\'s name', () => {
+  it.each([
+    ['a line the matched fact does not mention', 'What is the fare on Line 16?'],
+    ['a line in Chinese', '4号线首班车几点？'],
+    ['a whole name that contains the matched fact\'s name', 'Is the Old Summer Palace a UNESCO World Heritage Site?'],
+  ])('declines %s: %s', (_name, question) => {
+    expect(unguarded.ask(question).kind, 'the matcher alone answers it').toBe('answer');
+    expect(engine.ask(question).kind).not.toBe('answer');
+  });
+
+  it.each([
+    ['What does Line 1 connect?', 'Line 1'],
+    ['1号线经过海淀吗', '1号线'],
+  ])('names a line the base has no fact about: %s', (question, name) => {
+    const reply = engine.ask(question);
+    expect(reply.kind).toBe('no-match');
+    expect(reply.body).toContain(name);
+  });
+
+  it.each([
+    ['lines the fact names', 'Where do Line 4 and Line 10 cross?', 'haidianhuangzhuang-station'],
+    ['the contained name itself', 'Is the Summer Palace a UNESCO World Heritage Site?', 'summer-palace-history'],
+    ['a whole name the fact\'s example questions use', '坐地铁能到清河火车站吗？', 'qinghe-metro-interchange'],
+  ])('still answers %s: %s', (_name, question, factId) => {
+    const reply = engine.ask(question);
+    expect(reply.kind).toBe('answer');
+    expect(reply.factId).toBe(factId);
+  });
+});
+
 describe('attribute check on the real fact base: a known subject asked for what no fact states gets a related reply', () => {
   it.each([
     ['an address', 'What is the address of the Summer Palace?', 'Summer Palace', 'address'],
@@ -76,6 +106,8 @@ describe('attribute check on the real fact base: a known subject asked for what 
     ['directions in Chinese', '北京航空航天大学怎么去', '北京航空航天大学', '怎么去'],
     ['opening hours in Chinese', '圆明园的开放时间是几点', '圆明园', '开放时间'],
     ['a height in Chinese', '五道口站有多高', '五道口', '高度'],
+    ['revenue', "What is Kuaishou's annual revenue?", 'Kuaishou', 'revenue'],
+    ['a designer', 'Who designed the Military Museum building?', 'Military Museum', 'who designed'],
   ])('%s: %s', (_name, question, subject, what) => {
     const reply = engine.ask(question);
     expect(reply.kind).toBe('related');

@@ -9,15 +9,15 @@ import { loadKnowledge } from '../../src/knowledge/load.js';
 const SETS = [
   { language: 'English', file: 'test/eval/haidian-en.jsonl', minInScope: 150, minTraps: 35 },
   { language: 'Chinese', file: 'test/eval/haidian-zh.jsonl', minInScope: 45, minTraps: 12 },
-  // The sets written with the grown fact base (issue 16). Their trap bars are below the 95 % target
-  // and set at today's measured floor, so they catch a regression; raising them is open work.
-  { language: 'English (transport)', file: 'test/eval/kb-transport-en.jsonl', minInScope: 50, minTraps: 11, inScopeBar: 0.9, trapBar: 0.7 },
-  { language: 'Chinese (transport)', file: 'test/eval/kb-transport-zh.jsonl', minInScope: 28, minTraps: 10, inScopeBar: 0.9, trapBar: 0.9 },
-  { language: 'English (health, economy)', file: 'test/eval/kb-health-economy-en.jsonl', minInScope: 42, minTraps: 12, trapBar: 0.8 },
-  { language: 'Chinese (health, economy)', file: 'test/eval/kb-health-economy-zh.jsonl', minInScope: 14, minTraps: 5, trapBar: 0.8 },
+  // The sets written with the grown fact base (issue 16). Where a bar is below the 95 % target it is
+  // set at today's measured floor, so it catches a regression; raising it is open work.
+  { language: 'English (transport)', file: 'test/eval/kb-transport-en.jsonl', minInScope: 50, minTraps: 11, inScopeBar: 0.9 },
+  { language: 'Chinese (transport)', file: 'test/eval/kb-transport-zh.jsonl', minInScope: 28, minTraps: 10, inScopeBar: 0.9 },
+  { language: 'English (health, economy)', file: 'test/eval/kb-health-economy-en.jsonl', minInScope: 42, minTraps: 12, trapBar: 0.9 },
+  { language: 'Chinese (health, economy)', file: 'test/eval/kb-health-economy-zh.jsonl', minInScope: 14, minTraps: 5 },
   { language: 'English (education)', file: 'test/eval/kb-education-en.jsonl', minInScope: 50, minTraps: 15 },
   { language: 'Chinese (education)', file: 'test/eval/kb-education-zh.jsonl', minInScope: 25, minTraps: 8 },
-  { language: 'English (sights, museums, parks)', file: 'test/eval/kb-sights-en.jsonl', minInScope: 60, minTraps: 17, trapBar: 0.75 },
+  { language: 'English (sights, museums, parks)', file: 'test/eval/kb-sights-en.jsonl', minInScope: 60, minTraps: 17, trapBar: 0.85 },
   { language: 'Chinese (sights, museums, parks)', file: 'test/eval/kb-sights-zh.jsonl', minInScope: 36, minTraps: 9, trapBar: 0.85 },
   // Issue 18: names the base does not know and attributes it lacks. The bar is no confident answer about
   // another subject at all; the in-scope rows are known subjects asked for what their facts do state.
