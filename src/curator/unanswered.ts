@@ -108,9 +108,19 @@ export interface UnansweredLog {
   flush(): Promise<void>;
 }
 
-/** Appends unanswered questions to `file`, one JSON line each, in order; a failed write is logged, never thrown. */
-export function createUnansweredLog(options: { file: string; logger: Logger; now?: () => Date }): UnansweredLog {
+/** Where unanswered entries go besides a file: the shared store's stream when replicas share Redis. */
+export interface UnansweredSink {
+  append(entry: UnansweredEntry): Promise<void>;
+  flush(): Promise<void>;
+}
+
+/**
+ * Appends unanswered questions to `file` (one JSON line each, in order) and to each of `sinks`; a
+ * failed write is logged, never thrown.
+ */
+export function createUnansweredLog(options: { file?: string; sinks?: readonly UnansweredSink[]; logger: Logger; now?: () => Date }): UnansweredLog {
   const now = options.now ?? (() => new Date());
+  const { file, sinks = [] } = options;
   // One chain of appends keeps lines in order and whole; each append is a single write of one line.
   let pending: Promise<void> = Promise.resolve();
   return {
@@ -124,13 +134,18 @@ export function createUnansweredLog(options: { file: string; logger: Logger; now
         ...(reply.factId ? { factId: reply.factId } : {}),
         question: scrubPersonalData(question),
       };
+      for (const sink of sinks) void sink.append(entry);
+      if (file === undefined) return;
       const line = `${JSON.stringify(entry)}\n`;
       pending = pending.then(() =>
-        appendFile(options.file, line, 'utf8').catch((error: unknown) => {
-          options.logger.error({ err: error, file: options.file }, 'unanswered log: append failed');
+        appendFile(file, line, 'utf8').catch((error: unknown) => {
+          options.logger.error({ err: error, file }, 'unanswered log: append failed');
         }),
       );
     },
-    flush: () => pending,
+    flush: async () => {
+      await pending;
+      await Promise.all(sinks.map((sink) => sink.flush()));
+    },
   };
 }

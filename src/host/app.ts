@@ -10,8 +10,9 @@ import { createMetrics, type Metrics } from './metrics.js';
 import { createRateLimitGate } from './rate-limit.js';
 import { createReadiness, type Readiness } from './readiness.js';
 import { createReloader, type Reloader } from './reload.js';
-import { createUnansweredLog, scrubPersonalData, type UnansweredLog } from '../curator/unanswered.js';
+import { createUnansweredLog, scrubPersonalData, type UnansweredEntry, type UnansweredLog } from '../curator/unanswered.js';
 import { createMemoryStore, type KeyValueStore } from '../bot/store.js';
+import { createStreamLog } from './redis-records.js';
 import { connectRedisStore, type SharedStore } from './redis-store.js';
 
 /**
@@ -127,14 +128,19 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   let shared: SharedStore | undefined;
   if (config.redis) {
     shared = await connectRedisStore({ config: config.redis, logger, onHealthChange: (healthy) => metrics.sharedStoreHealth(healthy) });
-    const store = shared;
-    metrics.sharedStoreHealth(store.healthy);
-    readiness.advise('store', () => store.healthy, "Redis unreachable; de-duplication, rate limits and context hold per replica until it returns");
-    logger.info({ keyPrefix: config.redis.keyPrefix, healthy: store.healthy }, 'redis: shared store connected');
+    const connected = shared;
+    metrics.sharedStoreHealth(connected.healthy);
+    readiness.advise('store', () => connected.healthy, "Redis unreachable; de-duplication, rate limits and context hold per replica until it returns");
+    logger.info({ keyPrefix: config.redis.keyPrefix, healthy: connected.healthy }, 'redis: shared store connected');
   }
   const store: KeyValueStore = shared ?? createMemoryStore();
 
-  const unanswered: UnansweredLog | undefined = config.unansweredLog ? createUnansweredLog({ file: config.unansweredLog, logger }) : undefined;
+  // With Redis every replica's unanswered questions go to one stream that `npm run report` reads; UNANSWERED_LOG, if set, keeps a local copy.
+  const unansweredSinks = shared ? [createStreamLog<UnansweredEntry>({ redis: shared.redis, stream: 'unanswered', logger })] : [];
+  const unanswered: UnansweredLog | undefined =
+    config.unansweredLog || unansweredSinks.length > 0
+      ? createUnansweredLog({ ...(config.unansweredLog ? { file: config.unansweredLog } : {}), sinks: unansweredSinks, logger })
+      : undefined;
   const gate: AskGate | undefined = hosted
     ? createRateLimitGate({ perMinute: config.rateLimitPerMinute, ...(shared ? { redis: shared.redis } : {}) })
     : undefined;

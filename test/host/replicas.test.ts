@@ -1,4 +1,6 @@
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readStreamLines } from '../../src/host/redis-records.js';
 import { startFakeSlack, type FakeSlack } from '../fakes/fake-slack.js';
 import { postEvent, type SlackHttpResult } from '../fakes/slack-signing.js';
 import { eventCallback, mentionEvent, messageEvent, nextTs } from '../adapters/slack/payloads.js';
@@ -109,6 +111,25 @@ describe.skipIf(!service.available)(`two replicas on one Redis${service.availabl
     const texts = repliesIn(id).map((call) => String(call.body['text']));
     expect(texts.filter((text) => /asking faster than I can keep up/.test(text))).toHaveLength(2);
     expect(proxy.sent.every((n) => n > 0)).toBe(true);
+  });
+
+  it("collects both replicas' unanswered questions in one Redis stream", async () => {
+    const ids = [channel(), channel()];
+    const unanswerable = ['Will it rain in Haidian tomorrow, reply to me@example.com', 'Who won the football match last night?'];
+    await Promise.all(
+      bases.map((base, i) =>
+        deliver(base, eventCallback(mentionEvent({ text: `<@${fake.identity.botUserId}> ${unanswerable[i] as string}`, channel: ids[i]!, user: `U0UNANSWERED${i}` }))),
+      ),
+    );
+    await Promise.all(ids.map((id) => settle(id, 1)));
+    const client = new Redis(redis.url, { keyPrefix: 'haidian:' });
+    try {
+      await eventually(async () => (await readStreamLines(client, 'unanswered')).length >= 2, 10_000);
+      const questions = (await readStreamLines(client, 'unanswered')).map((line) => (JSON.parse(line) as { question: string }).question);
+      expect(questions.sort()).toEqual(['Who won the football match last night?', 'Will it rain in Haidian tomorrow, reply to [email]']);
+    } finally {
+      client.disconnect();
+    }
   });
 
   it('keeps answering while Redis is down (degraded, per replica), then shares again once it is back', async () => {
