@@ -56,6 +56,19 @@ describe('wordings people type, on the real fact base', () => {
     expect(reply.factId).toBe(factId);
   });
 
+  it.each(['Which tech companies are based in Haidian?', 'which companies are in haidian', 'What companies are headquartered in Haidian?', '海淀有哪些科技公司？'])(
+    'answers the list question "%s" with the companies the base names, not a count',
+    (question) => {
+      const reply = engine.ask(question);
+      expect(reply.factId).toBe('companies-in-haidian');
+      expect(reply.body).toMatch(/Baidu|百度/);
+    },
+  );
+
+  it('still answers a count question with the count', () => {
+    expect(engine.ask('How many listed companies are located in Haidian?').factId).toBe('company-counts-2018');
+  });
+
   it('declines a question the wordings do not make answerable', () => {
     expect(engine.ask('What was the gross domestic product of Chaoyang in 2016?').kind).not.toBe('answer');
   });
