@@ -10,12 +10,18 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { createEngine } from '../src/engine/engine.js';
 import type { Fact } from '../src/knowledge/schema.js';
+import { ExpansionsFileSchema, type ExpansionGroups } from '../src/knowledge/expansions.js';
 import { SubjectsFileSchema, type SubjectLexicon } from '../src/knowledge/subjects.js';
 import { knowledgeBaseOf } from './corpus.js';
 
 /** The project's subject lexicon (knowledge/subjects.yaml): the engine runs its subject guard as it does in production. */
 function loadSubjectLexicon(): SubjectLexicon {
   return SubjectsFileSchema.parse(parseYaml(readFileSync(new URL('../knowledge/subjects.yaml', import.meta.url), 'utf8')));
+}
+
+/** The project's wordings (knowledge/expansions.yaml): the engine reads acronyms and expansions as it does in production. */
+function loadExpansions(): ExpansionGroups {
+  return ExpansionsFileSchema.parse(parseYaml(readFileSync(new URL('../knowledge/expansions.yaml', import.meta.url), 'utf8'))).groups;
 }
 
 export const ENGINE_NAMES = ['haidian-bot', 'fuse.js', 'minisearch', 'flexsearch'] as const;
@@ -58,10 +64,11 @@ const toDoc = (fact: Fact): PeerDoc => ({
 export function createHaidianPeer(): Peer {
   let engine: ReturnType<typeof createEngine> | undefined;
   const subjects = loadSubjectLexicon();
+  const expansions = loadExpansions();
   return {
     name: 'haidian-bot',
     build(facts) {
-      engine = createEngine({ ...knowledgeBaseOf(facts), subjects }, { genericTerms: [] });
+      engine = createEngine({ ...knowledgeBaseOf(facts), subjects, expansions }, { genericTerms: [] });
     },
     query(question) {
       if (!engine) throw new Error('haidian-bot: build() first');

@@ -6,6 +6,7 @@ import { defineCommand, formatSynopsis, runCommand, UsageError, type CommandSpec
 import { ConfigError, knowledgeDirFrom, loadConfig } from './config.js';
 import { createEngine } from './engine/engine.js';
 import { renderPlainText } from './engine/render.js';
+import { askNextTurn } from './engine/follow-up.js';
 import type { ConversationContext, Engine, Reply } from './engine/types.js';
 import { formatEvalReport, parseEvalFile, runEval } from './curator/eval.js';
 import { REPORT_COMMAND, runReportCommand } from './curator/report-cli.js';
@@ -79,9 +80,10 @@ const ask = (args: readonly string[]): Promise<number> =>
     // reply's context); without it every line stands alone, as the `ask --json` contract says.
     let context: ConversationContext | undefined;
     const reply = (question: string): Reply => {
-      const result = engine.ask(question, values.conversation && context ? { context } : {});
-      context = result.context ?? context;
-      return result;
+      if (!values.conversation) return engine.ask(question);
+      const turn = askNextTurn(engine, question, context);
+      context = turn.context;
+      return turn.reply;
     };
     const answer = (question: string): string => (values.json ? JSON.stringify(toCliJson(question, reply(question))) : renderPlainText(reply(question)));
     if (positionals.length > 0) {

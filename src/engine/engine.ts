@@ -15,6 +15,7 @@ import { detectIntent, smalltalkText } from './smalltalk.js';
 import { extractYears, tokenize, tokenizeNormalized } from './tokenize.js';
 import type { AskOptions, Completion, Engine, Language, Reply, SourceRef, Suggestion, TopicSummary } from './types.js';
 import { createCompleter } from './complete.js';
+import { createExpansions } from './expansions.js';
 import { contextOf, createFollowUpAsk } from './follow-up.js';
 import { createSubjectGuard, type SubjectVerdict } from './subject-guard.js';
 
@@ -48,12 +49,17 @@ export function createEngine(kb: KnowledgeBase, options: EngineOptions = {}): En
   const facts = kb.facts;
   const genericTerms = options.genericTerms ?? HAIDIAN_GENERIC_TERMS;
   const genericSet = new Set(genericTerms.map(normalizeText));
+  // Wordings that mean the same: questions (the user's and the facts' example ones) read them as one,
+  // a fact's other fields carry all of them (./expansions.ts).
+  const expansions = createExpansions(kb.expansions ?? []);
+  const asQuestion = (text: string): string => expansions.contract(normalizeText(text));
+  const asFactText = (text: string): string => expansions.expand(normalizeText(text));
   const index = new FactIndex(
     facts.map((fact) => ({
-      questions: [...fact.questions.en, ...fact.questions.zh],
-      keywords: fact.keywords,
-      aliases: fact.aliases,
-      answers: fact.answer.zh ? [fact.answer.en, fact.answer.zh] : [fact.answer.en],
+      questions: [...fact.questions.en, ...fact.questions.zh].map(asQuestion),
+      keywords: fact.keywords.map(asFactText),
+      aliases: fact.aliases.map(asFactText),
+      answers: (fact.answer.zh ? [fact.answer.en, fact.answer.zh] : [fact.answer.en]).map(asFactText),
     })),
     {
       genericTerms,
@@ -190,7 +196,7 @@ export function createEngine(kb: KnowledgeBase, options: EngineOptions = {}): En
     }
     // A named other place or organisation is never evidence for a Haidian fact: its words match nothing.
     const foreign = findNames(foreignNames, withoutShields(intent.rest));
-    const tokens = tokenizeNormalized(intent.rest);
+    const tokens = tokenizeNormalized(expansions.contract(intent.rest));
     const names = nameTerms(raw);
     let candidates: Candidate[];
     if (foreign.length === 0) candidates = index.search(tokens, CANDIDATES_MAX, { names });

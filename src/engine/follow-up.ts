@@ -3,7 +3,7 @@ import { SUGGESTIONS_MAX } from './defaults.js';
 import { joinList, MESSAGES } from './messages.js';
 import { hasHan, normalizeText } from './normalize.js';
 import { extractYears, tokenizeNormalized } from './tokenize.js';
-import type { AskOptions, ConversationContext, Language, Reply, Suggestion } from './types.js';
+import type { AskOptions, ConversationContext, Engine, Language, Reply, Suggestion } from './types.js';
 
 /**
  * Follow-up questions: "and in 2017?", "2019 呢？", "what about its area?", "when was it built?",
@@ -12,6 +12,17 @@ import type { AskOptions, ConversationContext, Language, Reply, Suggestion } fro
  * guessed: the reply is a `clarify` asking what it refers to. A question that stands on its own starts
  * over. Pure: the context comes in with the question and goes out with the reply.
  */
+
+/**
+ * Asks the next question of a conversation: the context the previous reply left goes in, and out comes
+ * the reply with the context the conversation has after it (the reply's own; a reply without one leaves
+ * it as it was). The CLI's `ask --conversation` and the eval's multi-turn cases run conversations with
+ * it; the bot keeps the same rule in its store (src/bot/conversation.ts).
+ */
+export function askNextTurn(engine: Pick<Engine, 'ask'>, question: string, previous: ConversationContext | undefined): { reply: Reply; context: ConversationContext | undefined } {
+  const reply = engine.ask(question, previous ? { context: previous } : {});
+  return { reply, context: reply.context ?? previous };
+}
 
 /** What the engine lends the follow-up resolver. */
 export interface FollowUpDeps {
@@ -33,11 +44,14 @@ export interface FollowUpDeps {
 const LEADING_MARKER = /^(?:(?:and|also|so|ok|okay|then|but|what|how)\s+about\s+|(?:and|also|so|ok|okay|then|but)\s+|那么?|还有|那)+/u;
 /** Trailing words that do the same ("… then?", "… too?", "…呢"). */
 const TRAILING_MARKER = /(?:\s+(?:then|too|as well|instead)|\s*(?:的)?呢|\s*那)+$/u;
-/** Words that stand for the subject of the last answer. "there" is left out: "how many universities are there?" names none. */
-const PRONOUN_EN = /(?<![\p{L}\p{N}])(it|its|itself|they|them|their|this one|that one|this place|that place)(?![\p{L}\p{N}])/gu;
+/**
+ * Words that stand for the subject of the last answer. "there" only after a verb of going ("how do I
+ * get there?"): "how many universities are there?" names none.
+ */
+const PRONOUN_EN = /(?<![\p{L}\p{N}])(it|its|itself|they|them|their|this one|that one|this place|that place|(?<=(?:get|go|getting|going|travel|come|walk|ride)\s)there)(?![\p{L}\p{N}])/gu;
 const PRONOUN_ZH = /它的|它|该地|那里|这里|那儿|这儿|这个|那个|其/gu;
 /** Asking for the source of what was just said. */
-const META_SOURCE = /^(?:(?:and\s+)?(?:what\s+is\s+|whats\s+|where\s+is\s+|wheres\s+|any\s+|the\s+|your\s+)?(?:source|sources|reference|references|citation|proof|evidence)(?:\s+(?:for|of)\s+(?:that|this|it))?(?:\s+please)?|where\s+(?:did|does)\s+(?:you\s+get|that\s+come\s+from|it\s+come\s+from)(?:\s+(?:that|it)(?:\s+from)?)?|how\s+do\s+you\s+know(?:\s+(?:that|this))?|why(?:\s+(?:is\s+that|so|that))?|says\s+who|出处|来源|来源是什么|出处是什么|有什么来源|哪里来的|从哪里来的|为什么|根据是什么|依据是什么|怎么知道的)$/u;
+const META_SOURCE = /^(?:(?:and\s+)?(?:what\s+is\s+|whats\s+|what\s+|where\s+is\s+|wheres\s+|any\s+|the\s+|your\s+){0,2}(?:source|sources|reference|references|citation|proof|evidence)(?:\s+(?:for|of)\s+(?:that|this|it))?(?:\s+please)?|where\s+(?:did|does)\s+(?:you\s+get|that\s+come\s+from|it\s+come\s+from)(?:\s+(?:that|it)(?:\s+from)?)?|how\s+do\s+you\s+know(?:\s+(?:that|this))?|why(?:\s+(?:is\s+that|so|that))?|says\s+who|出处|来源|来源是什么|出处是什么|有什么来源|哪里来的|从哪里来的|为什么|根据是什么|依据是什么|怎么知道的)$/u;
 /** Asking for more about the same subject. */
 const META_MORE = /^(?:(?:can\s+you\s+|could\s+you\s+|please\s+)?tell\s+me\s+more(?:\s+about\s+(?:it|that|this|them))?(?:\s+please)?|more(?:\s+please)?|more\s+about\s+(?:it|that|this)|anything\s+else(?:\s+about\s+(?:it|that|this))?|what\s+else(?:\s+(?:do\s+you\s+know|can\s+you\s+tell\s+me))?(?:\s+about\s+(?:it|that|this))?|go\s+on|详细|详细点|详细说说|多说点|再说说|还有吗|还有什么|更多|具体点|具体说说|继续)$/u;
 /** Words that only frame a year ("in 2017", "for the year 2019", "2019年"). */

@@ -3,9 +3,11 @@
  * contain: an unknown word is looked up here and its synonyms are matched at a reduced weight, so
  * "territory" can find a fact that says "area" without ever changing what a known word means.
  * Keys and values are plain lower-case words; they are stemmed like every other term.
+ * Words that mean exactly the same (km / kilometres, GDP / gross domestic product) are not here: they
+ * are the curated groups of knowledge/expansions.yaml (./expansions.ts), matched at full weight.
  */
 export const SYNONYMS: Readonly<Record<string, readonly string[]>> = {
-  territory: ['area'], land: ['area'], size: ['area', 'big'], large: ['big', 'area'], huge: ['big'], square: ['area'], km: ['kilometre'],
+  territory: ['area'], land: ['area'], size: ['area', 'big'], large: ['big', 'area'], huge: ['big'], square: ['area'],
   percentage: ['percent', 'share'], proportion: ['share', 'percent'], fraction: ['share'], portion: ['share'],
   inhabitants: ['population', 'people'], residents: ['population', 'resident'], citizens: ['population', 'people'], populace: ['population'],
   live: ['population', 'resident'], living: ['population'], persons: ['people'], populated: ['population'],

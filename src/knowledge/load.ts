@@ -13,6 +13,7 @@ import {
   type Source,
   type Topic,
 } from './schema.js';
+import { checkExpansions, EXPANSIONS_FILE, ExpansionsFileSchema, type ExpansionGroups } from './expansions.js';
 import { checkSubjectLexicon, SUBJECTS_FILE, SubjectsFileSchema, type SubjectLexicon } from './subjects.js';
 
 export const SOURCES_FILE = 'sources.yaml';
@@ -26,7 +27,7 @@ interface ParsedFile {
 
 /**
  * Reads and validates every YAML file of a fact base folder: `sources.yaml`, the optional
- * `entities.yaml` and `subjects.yaml` (see ./subjects.ts), and any other `*.yaml` as a file of topics and facts. Throws a {@link KnowledgeError}
+ * `entities.yaml`, `subjects.yaml` (see ./subjects.ts) and `expansions.yaml` (see ./expansions.ts), and any other `*.yaml` as a file of topics and facts. Throws a {@link KnowledgeError}
  * that lists every problem with its file, path and line.
  */
 export async function loadKnowledge(dir: string): Promise<KnowledgeBase> {
@@ -54,6 +55,7 @@ export function parseKnowledge(files: readonly { name: string; file: string; tex
   const foreignEntities: ForeignEntity[] = [];
   const unsupportedSubjects: ForeignEntity[] = [];
   let subjects: SubjectLexicon | undefined;
+  let expansions: ExpansionGroups | undefined;
   const topicIds = new Set<string>();
   const sourceRefs: { fact: Fact; file: ParsedFile; index: number }[] = [];
 
@@ -84,6 +86,12 @@ export function parseKnowledge(files: readonly { name: string; file: string; tex
       if (data) {
         for (const problem of checkSubjectLexicon(data)) issues.push(issueAt(parsed, problem.path, problem.message));
         subjects = data;
+      }
+    } else if (input.name === EXPANSIONS_FILE) {
+      const data = validate(parsed, ExpansionsFileSchema, issues);
+      if (data) {
+        for (const problem of checkExpansions(data.groups)) issues.push(issueAt(parsed, problem.path, problem.message));
+        expansions = data.groups;
       }
     } else {
       const data = validate(parsed, FactFileSchema, issues);
@@ -132,7 +140,7 @@ export function parseKnowledge(files: readonly { name: string; file: string; tex
     issues.push({ file: sourcesFile.file, path: '', message: 'the fact base holds no facts' });
   }
   if (issues.length > 0) throw new KnowledgeError(issues);
-  return { facts, sources, topics, foreignEntities, unsupportedSubjects, factFiles, ...(subjects ? { subjects } : {}) };
+  return { facts, sources, topics, foreignEntities, unsupportedSubjects, factFiles, ...(subjects ? { subjects } : {}), ...(expansions ? { expansions } : {}) };
 }
 
 function parseYaml(file: string, text: string, issues: KnowledgeIssue[]): ParsedFile | undefined {

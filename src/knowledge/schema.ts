@@ -99,6 +99,8 @@ export interface KnowledgeBase {
   readonly unsupportedSubjects: readonly ForeignEntity[];
   /** The words that mark names and attributes in questions (`subjects.yaml`); absent, the subject guard is off. */
   readonly subjects?: SubjectLexicon;
+  /** Groups of wordings that mean the same (`expansions.yaml`), the first of each the one the others are read as; absent, none. */
+  readonly expansions?: readonly (readonly string[])[];
   /** Which file each fact came from, for error messages and lint output. */
   readonly factFiles: ReadonlyMap<string, string>;
 }

@@ -53,6 +53,15 @@ describe('follow-up questions resolve against the conversation', () => {
     expect(source?.sources).toEqual(first?.sources);
   });
 
+  it('reads "get there" as the subject in hand and "what\'s the source" as asking for the source', () => {
+    const [, there, source] = converse(['How big is the Summer Palace?', 'how do I get there by subway?', "what's the source"]);
+    expect(there?.factId).toBe('summer-palace-subway');
+    expect(source?.factId).toBe('summer-palace-subway');
+    expect(source?.sources.length).toBeGreaterThan(0);
+    // "there" alone is no subject: this is a question of its own.
+    expect(engine.ask('How many universities are there in Haidian?').kind).toBe('answer');
+  });
+
   it('starts over on a full new question', () => {
     const [, fresh] = converse(["What was Haidian's GDP in 2016?", 'How many universities are in Haidian?']);
     expect(fresh?.factId).toBe('universities-and-research-count');
@@ -67,7 +76,7 @@ describe('follow-up questions resolve against the conversation', () => {
 });
 
 describe('an elliptical question without context is not guessed', () => {
-  it.each(['and in 2017?', '2019 呢？', 'what about its area?', 'tell me more', 'source?', 'when was it built?'])('%s', (question) => {
+  it.each(['and in 2017?', '2019 呢？', 'what about its area?', 'tell me more', 'source?', 'when was it built?', 'how do I get there?', "what's the source?"])('%s', (question) => {
     const reply = engine.ask(question);
     expect(reply.kind).toBe('clarify');
     expect(reply.confidence).toBe(0);

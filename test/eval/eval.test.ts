@@ -38,24 +38,57 @@ describe.each(SETS)('$language eval set', ({ file, minInScope, minTraps, ...bars
   const cases = parseEvalFile(readFileSync(file, 'utf8'), file);
 
   it('is large enough to mean something', () => {
-    expect(cases.filter((c) => c.expect).length).toBeGreaterThanOrEqual(minInScope);
-    expect(cases.filter((c) => c.decline).length).toBeGreaterThanOrEqual(minTraps);
+    const turns = cases.flatMap((c) => c.turns);
+    expect(turns.filter((t) => t.expect).length).toBeGreaterThanOrEqual(minInScope);
+    expect(turns.filter((t) => t.decline).length).toBeGreaterThanOrEqual(minTraps);
   });
 
   it(`answers at least ${inScopeBar * 100} % of in-scope questions right, with a source`, () => {
     const summary = runEval(engine, cases);
-    const misses = summary.outcomes.filter((o) => o.group === 'in-scope' && !o.ok).map((o) => `${o.case.q} → ${o.why ?? ''}`);
+    const misses = summary.outcomes.filter((o) => o.group === 'in-scope' && !o.ok).map((o) => `${o.question} → ${o.why ?? ''}`);
     expect(summary.inScope.ok / summary.inScope.total, misses.join('\n')).toBeGreaterThanOrEqual(inScopeBar);
   });
 
   it(`declines at least ${trapBar * 100} % of out-of-scope questions`, () => {
     const summary = runEval(engine, cases);
-    const misses = summary.outcomes.filter((o) => o.group === 'decline' && !o.ok).map((o) => `${o.case.q} → ${o.why ?? ''}`);
+    const misses = summary.outcomes.filter((o) => o.group === 'decline' && !o.ok).map((o) => `${o.question} → ${o.why ?? ''}`);
     expect(summary.declines.ok / summary.declines.total, misses.join('\n')).toBeGreaterThanOrEqual(trapBar);
   });
 
   it('gets every small-talk and help reply kind right', () => {
     const summary = runEval(engine, cases);
     expect(summary.kinds.ok).toBe(summary.kinds.total);
+  });
+});
+
+// Issue 14: follow-ups. Each line is a conversation run as a thread runs it (each reply's context goes
+// with the next question), or a follow-up asked with no conversation, which must get `clarify`.
+const FOLLOW_UP_SETS = [
+  { language: 'English (follow-ups)', file: 'test/eval/follow-up-en.jsonl', minLines: 30, minNoContext: 10 },
+  { language: 'Chinese (follow-ups)', file: 'test/eval/follow-up-zh.jsonl', minLines: 15, minNoContext: 8 },
+];
+const MIN_FOLLOW_UPS_RIGHT = 0.9;
+
+describe.each(FOLLOW_UP_SETS)('$language eval set', ({ file, minLines, minNoContext }) => {
+  const cases = parseEvalFile(readFileSync(file, 'utf8'), file);
+
+  it('is large enough to mean something', () => {
+    expect(cases.length).toBeGreaterThanOrEqual(minLines);
+    expect(cases.filter((c) => c.turns.length > 1).length).toBeGreaterThanOrEqual(minLines - minNoContext);
+    expect(cases.filter((c) => c.turns.length === 1 && c.turns[0]?.kind === 'clarify').length).toBeGreaterThanOrEqual(minNoContext);
+  });
+
+  it(`gets at least ${MIN_FOLLOW_UPS_RIGHT * 100} % of its questions right`, () => {
+    const summary = runEval(engine, cases);
+    const misses = summary.outcomes.filter((o) => !o.ok).map((o) => `${o.question} → ${o.why ?? ''}`);
+    expect(summary.all.ok / summary.all.total, misses.join('\n')).toBeGreaterThanOrEqual(MIN_FOLLOW_UPS_RIGHT);
+    expect(summary.inScope.ok / summary.inScope.total, misses.join('\n')).toBeGreaterThanOrEqual(MIN_FOLLOW_UPS_RIGHT);
+  });
+
+  it('never answers a follow-up asked with no conversation (no confident wrong answer)', () => {
+    const summary = runEval(engine, cases);
+    expect(summary.noContext.total).toBeGreaterThanOrEqual(minNoContext);
+    const guessed = summary.outcomes.filter((o) => o.guessedWithoutContext).map((o) => `${o.question} → ${o.reply.factId ?? ''}`);
+    expect(guessed).toEqual([]);
   });
 });
