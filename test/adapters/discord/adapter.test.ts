@@ -39,6 +39,7 @@ function botWith(overrides: Partial<Bot>): Bot {
     answerFact: (factId, language, context) => bot.answerFact(factId, language, context),
     complete: (partial, limit) => bot.complete(partial, limit),
     help: (language) => bot.help(language),
+    overview: (language) => bot.overview(language),
     ...overrides,
   };
 }
