@@ -165,6 +165,27 @@ describe('Discord follow-ups, end to end with the real discord.js Client', () =>
     expect(hidden.query.with_response).toBe('false');
   });
 
+  it('continues from a deferred slash-command answer (its id comes from the edited reply)', async () => {
+    let slow = true;
+    const slowBot: Bot = {
+      ...bot,
+      ask: async (question, context, conversation) => {
+        // Only the command is slow (past the 1.5 s defer threshold); the follow-up is not.
+        if (slow) await new Promise((resolve) => setTimeout(resolve, 1700));
+        slow = false;
+        return bot.ask(question, context, conversation);
+      },
+    };
+    const h = (harness = await startHarness({ bot: slowBot }));
+    const { payload } = h.fake.sendSlashCommand({ options: { question: GDP_QUESTION } });
+    await h.fake.waitFor(() => h.logs.some((line) => line.msg === 'discord: answered' && line.interactionId === payload.id), 5_000);
+    const edit = h.fake.requestsTo(`PATCH /webhooks/${h.fake.applicationId}/${payload.token}/messages/@original`)[0];
+    const edited = edit?.response as { id?: string } | undefined;
+    if (!edited?.id) throw new Error('the deferred answer was not edited');
+    const followUp = await say(h, { content: 'and in 2017?', replyTo: edited.id, mentions: [h.fake.botUser] });
+    expect(followUp.description).toMatch(FIGURE_2017);
+  });
+
   it('continues a slash-command answer in a DM with a plain DM message', async () => {
     const h = (harness = await startHarness({ bot }));
     await command(h, { options: { question: GDP_QUESTION }, dm: true });
