@@ -92,7 +92,7 @@ export async function handleMessage(
   // Only a direct mention of the bot counts: @everyone, @here and role mentions do not put it in `mentions.users`.
   // Discord's reply ping puts the replied-to author in `mentions.users` too: a reply to an answer with
   // the ping on (the default) arrives as a mention.
-  if (inGuild && !message.mentions.users.has(botUserId) && !(await continuesChain(message, deps.memory))) return;
+  if (inGuild && !message.mentions.users.has(botUserId) && !(await continuesChainSafely(message, deps))) return;
   const started = performance.now();
   const ids = {
     messageId: message.id,
@@ -122,7 +122,7 @@ export async function handleMessage(
     };
     const reply = await deps.bot.ask(question, context, await recallForMessage(message, deps.memory));
     const sent = await send(formatDiscordReply(reply));
-    await rememberMessageAnswer(message, sent, reply, deps.memory);
+    await keepContext(() => rememberMessageAnswer(message, sent, reply, deps.memory), deps.logger, ids);
     logAnswered(deps.logger, { ...ids, source: inGuild ? 'mention' : 'dm' }, reply, started);
   } catch (error) {
     deps.logger.error(
@@ -229,13 +229,35 @@ async function answerInteraction(
   } finally {
     clearTimeout(timer);
   }
-  await rememberInteractionAnswer(interaction, answerId, reply, deps.memory);
+  await keepContext(() => rememberInteractionAnswer(interaction, answerId, reply, deps.memory), deps.logger, interactionIds(interaction));
   logAnswered(
     deps.logger,
     { ...interactionIds(interaction), source, ephemeral, deferred: interaction.deferred },
     reply,
     started,
   );
+}
+
+/** A reply that is not a chain's follow-up after all when the store cannot say: logged, and left unanswered. */
+async function continuesChainSafely(message: Message, deps: HandlerDeps): Promise<boolean> {
+  try {
+    return await continuesChain(message, deps.memory);
+  } catch (error) {
+    deps.logger.warn({ messageId: message.id, channelId: message.channelId, err: describeError(error) }, 'discord: conversation store unavailable');
+    return false;
+  }
+}
+
+/**
+ * Keeps a delivered answer's context. A store failure only costs the follow-up its context: the
+ * answer is already out, so it is logged, not apologised for.
+ */
+async function keepContext(remember: () => Promise<void>, logger: Logger, ids: Record<string, unknown>): Promise<void> {
+  try {
+    await remember();
+  } catch (error) {
+    logger.warn({ ...ids, err: describeError(error) }, 'discord: conversation context not kept');
+  }
 }
 
 /** The short apology, through whichever response the interaction still allows. Never throws. */

@@ -104,7 +104,10 @@ export function registerAppHome(app: App, deps: AppHomeDeps): void {
       // Only the fact id comes from the click; the answer is rendered from the fact base.
       const reply = await bot.answerFact(ref.factId, ref.language, context);
       await post(client, channel, formatSlackReply(reply));
-      await deps.memory.remember(conversationKey(body.team?.id, channel, undefined), reply);
+      // The answer is out: a store failure only costs a follow-up its context, so it is not apologised for.
+      await deps.memory
+        .remember(conversationKey(body.team?.id, channel, undefined), reply)
+        .catch((error: unknown) => logger.warn({ ...ids, channel, err: error }, 'slack: conversation context not kept'));
       logger.info({ ...ids, channel, kind: reply.kind, factId: reply.factId }, 'slack: replied');
     } catch (error) {
       logger.error({ ...ids, channel, err: error }, 'slack: answering a home question failed');

@@ -145,6 +145,16 @@ describe('Discord follow-ups, end to end with the real discord.js Client', () =>
     expect(late.description).not.toMatch(FIGURE_2016);
   });
 
+  it('still answers once, without an apology, when the context cannot be kept', async () => {
+    const memory = createMemoryStore();
+    const store = { ...memory, set: () => Promise.reject(new Error('store down')) };
+    const h = (harness = await startHarness({ bot, store }));
+    await askInChannel(h);
+    await settle();
+    expect(h.fake.requestsTo(`POST /channels/${h.fake.channelId}/messages`)).toHaveLength(1);
+    expect(h.logs.some((line) => line.msg === 'discord: conversation context not kept')).toBe(true);
+  });
+
   it('keeps the context of a DM', async () => {
     const h = (harness = await startHarness({ bot }));
     expect((await say(h, { content: GDP_QUESTION, dm: true })).description).toMatch(FIGURE_2016);
