@@ -5,7 +5,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ACTION_HOME_ASK_PREFIX, formatHomeView, HOME_TITLE } from '../../../adapters/slack/app-home.js';
 import { formatSlackReply } from '../../../adapters/slack/format.js';
 import type { Bot } from '../../../src/bot/bot.js';
-import { dmChannelOf, type RecordedCall } from '../../fakes/fake-slack.js';
+import { dmChannelOf, slackError, type RecordedCall } from '../../fakes/fake-slack.js';
 import { postEvent, postInteraction } from '../../fakes/slack-signing.js';
 import { realBot, settle, shown, SIGNING_SECRET, startHarness, type Harness } from './harness.js';
 import { buttonsIn, eventCallback, HUMAN, messageEvent, nextTs, TEAM_ID, type ButtonInBlocks } from './payloads.js';
@@ -83,6 +83,17 @@ describe('Slack App Home, end to end with the real Bolt App', () => {
     for (const b of buttons) expect(b.action_id.startsWith(ACTION_HOME_ASK_PREFIX)).toBe(true);
     // Exactly the pure formatter's view, so its unit-level shape is what Slack receives.
     expect(view).toEqual(formatHomeView(overview, 'haidian'));
+  });
+
+  it('logs a refused views.publish and keeps serving', async () => {
+    harness = await startHarness({ bot });
+    const { fake, eventsUrl, logs } = harness;
+    fake.failNext('views.publish', 1, slackError('invalid_arguments'));
+    await postEvent(eventsUrl, homeOpened(HUMAN), signed);
+    await fake.waitFor(() => logs.some((line) => line.includes('home tab could not be published')));
+    await postEvent(eventsUrl, homeOpened(HUMAN), signed);
+    await fake.waitFor(() => logs.some((line) => line.includes('home tab published')));
+    expect(fake.callsTo('views.publish')).toHaveLength(2);
   });
 
   it('publishes nothing when the Messages tab is opened', async () => {
