@@ -10,7 +10,15 @@ import {
 import type { AskContext, Bot } from '../../src/bot/bot.js';
 import type { Language, Reply } from '../../src/engine/types.js';
 import type { Logger } from '../../src/bot/log.js';
+import type { ConversationMemory } from '../../src/bot/conversation.js';
 import { PRIVATE_OPTION, QUESTION_OPTION } from './commands.js';
+import {
+  continuesChain,
+  recallForInteraction,
+  recallForMessage,
+  rememberInteractionAnswer,
+  rememberMessageAnswer,
+} from './conversation.js';
 import { parseFactCustomId } from './custom-ids.js';
 import {
   DISCORD_MAX_AUTOCOMPLETE_CHOICES,
@@ -32,6 +40,8 @@ export interface HandlerDeps {
   readonly bot: Bot;
   readonly logger: Logger;
   readonly commandName: string;
+  /** The context of each reply chain and DM, so that a follow-up resolves against the last answer there. */
+  readonly memory: ConversationMemory;
   /** Defaults to {@link INTERACTION_DEFER_AFTER_MS}. */
   readonly deferAfterMs?: number;
 }
@@ -68,8 +78,9 @@ export async function handleInteraction(
 }
 
 /**
- * The error boundary of one message: answers a mention in a guild channel (as a reply) or a DM
- * (in the DM). Ignores bots, itself included, webhooks, system messages and everything else.
+ * The error boundary of one message: answers a mention in a guild channel (as a reply), a reply
+ * continuing one of its answer chains (see conversation.ts) or a DM (in the DM). Ignores bots, itself
+ * included, webhooks, system messages and everything else.
  */
 export async function handleMessage(
   message: Message,
@@ -79,7 +90,9 @@ export async function handleMessage(
   if (message.author.bot || message.webhookId !== null || message.system) return;
   const inGuild = message.inGuild();
   // Only a direct mention of the bot counts: @everyone, @here and role mentions do not put it in `mentions.users`.
-  if (inGuild && !message.mentions.users.has(botUserId)) return;
+  // Discord's reply ping puts the replied-to author in `mentions.users` too: a reply to an answer with
+  // the ping on (the default) arrives as a mention.
+  if (inGuild && !message.mentions.users.has(botUserId) && !(await continuesChainSafely(message, deps))) return;
   const started = performance.now();
   const ids = {
     messageId: message.id,
@@ -88,17 +101,17 @@ export async function handleMessage(
     guildId: message.guildId ?? undefined,
   };
   const question = inGuild ? stripMention(message.content, botUserId) : message.content;
-  const send = async (payload: DiscordMessagePayload): Promise<void> => {
+  const send = async (payload: DiscordMessagePayload): Promise<Message | undefined> => {
     if (inGuild) {
       // failIfNotExists:false: if the question was deleted meanwhile, still answer (without the reference).
-      await message.reply({
+      return message.reply({
         ...payload,
         allowedMentions: { parse: [], repliedUser: false },
         failIfNotExists: false,
       });
-    } else if (message.channel.isSendable()) {
-      await message.channel.send({ ...payload, allowedMentions: { parse: [] } });
     }
+    if (message.channel.isSendable()) return message.channel.send({ ...payload, allowedMentions: { parse: [] } });
+    return undefined;
   };
   try {
     const context: AskContext = {
@@ -107,8 +120,9 @@ export async function handleMessage(
       conversationId: message.channelId,
       eventId: message.id,
     };
-    const reply = await deps.bot.ask(question, context);
-    await send(formatDiscordReply(reply));
+    const reply = await deps.bot.ask(question, context, await recallForMessage(message, deps.memory));
+    const sent = await send(formatDiscordReply(reply));
+    await keepContext(() => rememberMessageAnswer(message, sent, reply, deps.memory), deps.logger, ids);
     logAnswered(deps.logger, { ...ids, source: inGuild ? 'mention' : 'dm' }, reply, started);
   } catch (error) {
     deps.logger.error(
@@ -150,7 +164,7 @@ async function handleCommand(
     if (ref) return deps.bot.answerFact(ref.factId, ref.language, context);
     // `question:help` (or 帮助) goes through ask too: the engine answers it with the topics, and the
     // bot's rate limit and metrics see it like any other question.
-    return deps.bot.ask(question, context);
+    return deps.bot.ask(question, context, await recallForInteraction(interaction, deps.memory));
   };
   await answerInteraction(interaction, work, ephemeral, deps, started, 'command');
 }
@@ -197,25 +211,53 @@ async function answerInteraction(
     timer = setTimeout(() => resolve('slow'), deps.deferAfterMs ?? INTERACTION_DEFER_AFTER_MS);
   });
   let reply: Reply;
+  // The answer's message id, so that replying to it continues the conversation; an ephemeral answer
+  // cannot be replied to, so its id is not asked for.
+  let answerId: string | undefined;
   try {
     const first = await Promise.race([pending, slow]);
     if (first === 'slow') {
       await interaction.deferReply(flags ? { flags } : {});
       reply = await pending;
-      await interaction.editReply(formatDiscordReply(reply));
+      const edited = await interaction.editReply(formatDiscordReply(reply));
+      if (!ephemeral) answerId = edited.id;
     } else {
       reply = first;
-      await interaction.reply({ ...formatDiscordReply(reply), ...(flags ? { flags } : {}) });
+      if (ephemeral) await interaction.reply({ ...formatDiscordReply(reply), flags: MessageFlags.Ephemeral });
+      else answerId = (await interaction.reply({ ...formatDiscordReply(reply), withResponse: true })).resource?.message?.id;
     }
   } finally {
     clearTimeout(timer);
   }
+  await keepContext(() => rememberInteractionAnswer(interaction, answerId, reply, deps.memory), deps.logger, interactionIds(interaction));
   logAnswered(
     deps.logger,
     { ...interactionIds(interaction), source, ephemeral, deferred: interaction.deferred },
     reply,
     started,
   );
+}
+
+/** A reply that is not a chain's follow-up after all when the store cannot say: logged, and left unanswered. */
+async function continuesChainSafely(message: Message, deps: HandlerDeps): Promise<boolean> {
+  try {
+    return await continuesChain(message, deps.memory);
+  } catch (error) {
+    deps.logger.warn({ messageId: message.id, channelId: message.channelId, err: describeError(error) }, 'discord: conversation store unavailable');
+    return false;
+  }
+}
+
+/**
+ * Keeps a delivered answer's context. A store failure only costs the follow-up its context: the
+ * answer is already out, so it is logged, not apologised for.
+ */
+async function keepContext(remember: () => Promise<void>, logger: Logger, ids: Record<string, unknown>): Promise<void> {
+  try {
+    await remember();
+  } catch (error) {
+    logger.warn({ ...ids, err: describeError(error) }, 'discord: conversation context not kept');
+  }
 }
 
 /** The short apology, through whichever response the interaction still allows. Never throws. */

@@ -3,8 +3,9 @@ import type { Bot } from '../../src/bot/bot.js';
 import { DISCORD_READY_TIMEOUT_MS, type DiscordConfig } from '../../src/config.js';
 import { createInFlight } from '../../src/bot/in-flight.js';
 import type { Logger } from '../../src/bot/log.js';
+import { createConversationMemory } from '../../src/bot/conversation.js';
 import { createDedupCache } from '../../src/bot/dedup.js';
-import type { KeyValueStore } from '../../src/bot/store.js';
+import { createMemoryStore, type KeyValueStore } from '../../src/bot/store.js';
 import { describeError, handleInteraction, handleMessage, type HandlerDeps } from './handlers.js';
 
 /** How long stop() waits for replies in flight when the caller gives no limit. */
@@ -18,7 +19,7 @@ export interface DiscordAdapterOptions {
   /**
    * Where de-duplication marks live: the process's shared store (Redis when REDIS_URL is set). Two
    * replicas connected as the same shard both receive every event; the marks let one of them answer.
-   * Defaults to this adapter's own memory.
+   * Conversation contexts (follow-up questions) live there too. Defaults to this adapter's own memory.
    */
   store?: KeyValueStore;
 }
@@ -54,7 +55,12 @@ export async function startDiscordAdapter(options: DiscordAdapterOptions): Promi
   const { config, bot } = options;
   const logger = options.logger.child({ adapter: 'discord' });
   const client = new Client(createClientOptions(config));
-  const deps: HandlerDeps = { bot, logger, commandName: config.command };
+  const deps: HandlerDeps = {
+    bot,
+    logger,
+    commandName: config.command,
+    memory: createConversationMemory(options.store ?? createMemoryStore()),
+  };
 
   // Replies in flight are counted so stop() can let them finish; once stopping, new events are ignored.
   const inFlight = createInFlight();

@@ -202,7 +202,8 @@ function context(texts: readonly string[]): KnownBlock {
   return { type: 'context', elements: texts.map((text) => ({ type: 'mrkdwn' as const, text })) };
 }
 
-function button(actionId: string, label: string, value: string): Button {
+/** A button whose plain-text label can never form a mention or a link, clipped to Slack's limit. */
+export function button(actionId: string, label: string, value: string): Button {
   // plain_text is never parsed for mentions or links, but entities are not decoded either, so escaping
   // would show "&amp;". Angle brackets become look-alikes instead: no `<!channel>` appears anywhere.
   const safe = label.replace(/</g, '‹').replace(/>/g, '›');

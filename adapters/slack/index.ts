@@ -10,6 +10,7 @@ import { createConversationMemory } from '../../src/bot/conversation.js';
 import { createDedupCache } from '../../src/bot/dedup.js';
 import { createMemoryStore } from '../../src/bot/store.js';
 import type { KeyValueStore } from '../../src/bot/store.js';
+import { registerAppHome } from './app-home.js';
 import { registerSlackListeners } from './listeners.js';
 import { createSlackHttpReceiver } from './receiver.js';
 
@@ -101,9 +102,9 @@ export async function startSlackAdapter(options: SlackAdapterOptions): Promise<S
   // delivery included, so this counts the replies a graceful stop must wait for.
   const inFlight = createInFlight();
   app.use(({ next }) => inFlight.track(next));
-  registerSlackListeners(app, { bot: options.bot, logger, command: config.command, dedup: createDedupCache(options.store ? { store: options.store } : {}),
-    memory: createConversationMemory(options.store ?? createMemoryStore()),
-  });
+  const memory = createConversationMemory(options.store ?? createMemoryStore());
+  registerSlackListeners(app, { bot: options.bot, logger, command: config.command, dedup: createDedupCache(options.store ? { store: options.store } : {}), memory });
+  registerAppHome(app, { bot: options.bot, logger, command: config.command, memory });
   await app.init();
 
   if (config.mode === 'socket') {

@@ -32,7 +32,7 @@ interface LogIds {
 }
 
 /** One conversation per thread (or per DM outside threads), within one workspace and channel. */
-function conversationKey(team: string | undefined, channel: string, threadTs: string | undefined): string {
+export function conversationKey(team: string | undefined, channel: string, threadTs: string | undefined): string {
   return `slack:${team ?? '-'}:${channel}:${threadTs ?? '-'}`;
 }
 

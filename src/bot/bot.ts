@@ -1,5 +1,5 @@
 import type { Engine } from '../engine/types.js';
-import type { Completion, ConversationContext, Language, Reply } from '../engine/types.js';
+import type { Completion, ConversationContext, Language, Overview, Reply } from '../engine/types.js';
 
 /** The platforms a question can come from; used for metrics and logs only, never for branching. */
 export type Platform = 'slack' | 'discord' | 'terminal' | 'cli';
@@ -25,6 +25,8 @@ export interface Bot {
   answerFact(factId: string, language: Language | undefined, context: AskContext): Promise<Reply>;
   complete(partial: string, limit: number): Completion[];
   help(language?: Language): Reply;
+  /** What the current fact base covers (topics, suggested questions, newest as-of date), for a front page. */
+  overview(language?: Language): Overview;
 }
 
 /** Called once per reply the bot produces (metrics, logs, the unanswered log). Must not throw. */
@@ -66,5 +68,6 @@ export function createBot(options: BotOptions): Bot {
     },
     complete: (partial, limit) => options.getEngine().complete(partial, limit),
     help: (language) => options.getEngine().help(language),
+    overview: (language) => options.getEngine().overview(language),
   };
 }

@@ -13,7 +13,7 @@ import { joinList, MESSAGES } from './messages.js';
 import { hasHan, normalizeText } from './normalize.js';
 import { detectIntent, smalltalkText } from './smalltalk.js';
 import { extractYears, tokenize, tokenizeNormalized } from './tokenize.js';
-import type { AskOptions, Completion, Engine, Language, Reply, SourceRef, Suggestion, TopicSummary } from './types.js';
+import type { AskOptions, Completion, Engine, Language, Overview, Reply, SourceRef, Suggestion, TopicSummary } from './types.js';
 import { createCompleter } from './complete.js';
 import { createExpansions } from './expansions.js';
 import { contextOf, createFollowUpAsk } from './follow-up.js';
@@ -163,6 +163,18 @@ export function createEngine(kb: KnowledgeBase, options: EngineOptions = {}): En
     confidence: 1,
   });
 
+  // ISO dates of different precision compare as strings: "2018" > "2017-12-31", "2017-02" > "2017".
+  const newestAsOf = facts.reduce<string | undefined>((newest, fact) => (newest === undefined || fact.as_of > newest ? fact.as_of : newest), undefined);
+
+  const overview = (language: Language = 'en'): Overview => ({
+    language,
+    intro: MESSAGES.help[language](facts.length),
+    factCount: facts.length,
+    topics: topicSummaries(language),
+    suggestions: topicSuggestions(language),
+    ...(newestAsOf !== undefined ? { asOf: newestAsOf } : {}),
+  });
+
   /** The guard's verdict as a reply: an unknown name is declined; a missing attribute lists what the base knows of the subject. */
   const guardReply = (verdict: SubjectVerdict, doc: number, language: Language, candidates: readonly Candidate[], score: number): Reply => {
     if (verdict.kind === 'unknown-subject') return noMatch(language, MESSAGES.unknownSubject[language](verdict.name), candidates, score);
@@ -307,7 +319,7 @@ export function createEngine(kb: KnowledgeBase, options: EngineOptions = {}): En
 
   const complete = (partial: string, limit: number): Completion[] => completer(partial.slice(0, QUESTION_MAX_CHARS), limit);
 
-  return { ask, answerFact, complete, help, factCount: facts.length };
+  return { ask, answerFact, complete, help, overview, factCount: facts.length };
 }
 
 const sameSeries = (a: Fact, b: Fact): boolean => a.series !== undefined && a.series === b.series;

@@ -81,6 +81,20 @@ export interface Reply {
   readonly context?: ConversationContext;
 }
 
+/** What the fact base covers, for a front page such as Slack's Home tab. Data only: each adapter words it. */
+export interface Overview {
+  readonly language: Language;
+  /** The help reply's introduction (what the bot is, how many facts), leading into the topics. */
+  readonly intro: string;
+  readonly factCount: number;
+  /** The topics, as in the help reply. */
+  readonly topics: readonly TopicSummary[];
+  /** A few questions to start with (one per topic, first topics first), with their facts. */
+  readonly suggestions: readonly Suggestion[];
+  /** The newest `as_of` of any fact (YYYY, YYYY-MM or YYYY-MM-DD): how recent the base is; absent when it is empty. */
+  readonly asOf?: string;
+}
+
 /** One autocomplete choice: a question the bot can answer. */
 export interface Completion {
   readonly factId: string;
@@ -104,5 +118,7 @@ export interface Engine {
   complete(partial: string, limit: number): Completion[];
   /** The help reply (topics and example questions). */
   help(language?: Language): Reply;
+  /** What the base covers: the help reply's intro and topics, suggested questions, the newest as-of date. */
+  overview(language?: Language): Overview;
   readonly factCount: number;
 }

@@ -44,6 +44,8 @@ export interface RecordedRequest {
   readonly receivedAt: number;
   /** The status the fake answered with. */
   status: number;
+  /** The JSON body the fake answered with (a posted message carries its id), once answered. */
+  response?: unknown;
 }
 
 /** A gateway payload (either direction). */
@@ -122,6 +124,11 @@ export interface MessageOptions {
   readonly mentionEveryone?: boolean;
   readonly mentionRoles?: readonly string[];
   readonly webhookId?: string;
+  /**
+   * A reply to this message id (type 19 with `message_reference` and `referenced_message`, as Discord
+   * sends it). Discord's reply ping is a mention: add `fake.botUser` to `mentions` for a ping-on reply.
+   */
+  readonly replyTo?: string;
 }
 
 /** What a dispatch helper returns: the payload and when it left the fake. */
@@ -630,7 +637,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
         original = messageObject(channelId, data, {
           webhook_id: applicationId,
           application_id: applicationId,
-          interaction_metadata: { id: at(1), type: 2 },
+          interaction_metadata: { id: at(1), type: 2, user: humanUser, authorizing_integration_owners: {} },
         });
         messages.set(`original:${at(2)}`, original);
       }
@@ -787,6 +794,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
       result = answer(method, route, record.query, body);
     }
     record.status = result.status;
+    record.response = result.body;
     if (!res.destroyed) {
       const payload = result.body === undefined ? '' : JSON.stringify(result.body);
       res.writeHead(result.status, {
@@ -1062,9 +1070,20 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
         embeds: [],
         components: [],
         pinned: false,
-        type: 0,
+        type: options.replyTo ? 19 : 0,
         flags: 0,
         ...(options.webhookId ? { webhook_id: options.webhookId } : {}),
+        ...(options.replyTo
+          ? {
+              message_reference: {
+                type: 0,
+                message_id: options.replyTo,
+                channel_id: options.dm ? dmChannelId : channelId,
+                ...(options.dm ? {} : { guild_id: guildId }),
+              },
+              referenced_message: messages.get(options.replyTo) ?? null,
+            }
+          : {}),
       } as MessagePayload;
       const dispatchedAt = performance.now();
       dispatchAll('MESSAGE_CREATE', payload);

@@ -107,6 +107,11 @@ export function slackError(error: string): FakeFailure {
   return { status: 200, body: { ok: false, error } };
 }
 
+/** The DM channel id `conversations.open` gives for a user (or comma-separated users): `D` + the ids. */
+export function dmChannelOf(users: string): string {
+  return `D${users.replace(/[^A-Z0-9]/gi, '')}`;
+}
+
 /** Starts a fake Slack on 127.0.0.1 on a free port. */
 export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<FakeSlack> {
   const identity: FakeSlackIdentity = { ...DEFAULT_IDENTITY, ...options.identity };
@@ -152,6 +157,17 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
         return { ok: true, message_ts: nextTs() };
       case 'chat.update':
         return { ok: true, channel: body['channel'], ts: body['ts'], text: body['text'] };
+      case 'views.publish': {
+        // Slack answers with the stored view; its id is stable per user's Home tab.
+        const view = isRecord(body['view']) ? body['view'] : {};
+        const user = typeof body['user_id'] === 'string' ? body['user_id'] : 'U0000';
+        return { ok: true, view: { id: `V${user}`, team_id: identity.teamId, app_id: identity.appId, bot_id: identity.botId, ...view } };
+      }
+      case 'conversations.open': {
+        // The bot's DM with one user: the same channel id every time for the same user.
+        const users = typeof body['users'] === 'string' ? body['users'] : '';
+        return { ok: true, channel: { id: dmChannelOf(users) } };
+      }
       case 'apps.connections.open':
         return { ok: true, url: `${baseUrl.replace(/^http/, 'ws')}/link/?ticket=${randomUUID()}&app_id=${identity.appId}` };
       default:

@@ -106,7 +106,8 @@ describe('DISCORD_SHARDS=2: one process per shard (ShardingManager)', () => {
     for (const shard of [0, 1]) {
       const { payload } = discord.sendSlashCommand({ shard, options: { question: INCUBATORS } });
       const callback = await discord.waitForCallback(payload.id);
-      expect(callback.status).toBe(204);
+      // 200: a public answer asks for the callback response (with_response) to learn its message id.
+      expect(callback.status).toBe(200);
       expect(JSON.stringify(callback.body)).toContain('Zhongguancun');
       const reply = await bot.waitForLog((r) => r['msg'] === 'reply' && r['eventId'] === payload.id);
       expect(reply).toMatchObject({ shard, platform: 'discord', kind: 'answer' });
@@ -161,7 +162,7 @@ describe('DISCORD_SHARDS=2: one process per shard (ShardingManager)', () => {
     const elapsed = Math.round(performance.now() - begun);
     console.info(`sharding: SIGTERM to exit ${elapsed} ms, with a reply held ${SLOW_REPLY_MS} ms`);
     expect(code).toBe(0);
-    expect((await discord.waitForCallback(payload.id)).status).toBe(204);
+    expect((await discord.waitForCallback(payload.id)).status).toBe(200);
     expect(elapsed).toBeGreaterThanOrEqual(SLOW_REPLY_MS / 2);
     expect(live.filter(isRunning)).toEqual([]);
     const exited = bot.logs().filter((r) => r['msg'] === 'discord: shard process exited');

@@ -39,11 +39,11 @@ function callbacksById(requests: readonly RecordedRequest[]): Map<string, Record
   return byId;
 }
 
-/** Every interaction got exactly one successful callback carrying an answer embed. */
+/** Every interaction got exactly one successful callback (200: public answers ask for the response) carrying an answer embed. */
 function expectAnsweredOnce(h: Harness, sent: readonly Dispatched<InteractionPayload>[]): void {
   const byId = callbacksById(h.fake.requests);
   for (const { payload } of sent) {
-    const delivered = (byId.get(payload.id) ?? []).filter((request) => request.status === 204);
+    const delivered = (byId.get(payload.id) ?? []).filter((request) => request.status === 200);
     expect(delivered, `callbacks of interaction ${payload.id}`).toHaveLength(1);
     const body = delivered[0]?.body as {
       type?: number;
@@ -63,7 +63,7 @@ function waitForAnswers(
     const byId = callbacksById(h.fake.requests);
     return (
       sent.every(({ payload }) =>
-        (byId.get(payload.id) ?? []).some((request) => request.status === 204),
+        (byId.get(payload.id) ?? []).some((request) => request.status === 200),
       ) || undefined
     );
   }, timeoutMs);

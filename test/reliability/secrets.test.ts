@@ -264,7 +264,7 @@ describe('secrets in logs, errors and metrics', () => {
       await fake.waitFor(() =>
         fake
           .requestsTo(`POST /interactions/${payload.id}/*/callback`)
-          .find((r) => r.status === 204),
+          .find((r) => r.status === 200 || r.status === 204), // 204: the apology is private, its id not asked for
       );
     };
     await ask(QUESTION);

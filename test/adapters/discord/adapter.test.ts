@@ -35,10 +35,11 @@ async function start(options: Parameters<typeof startHarness>[0] = {}): Promise<
 /** A bot that behaves like the real one, with some methods replaced. */
 function botWith(overrides: Partial<Bot>): Bot {
   return {
-    ask: (question, context) => bot.ask(question, context),
+    ask: (question, context, conversation) => bot.ask(question, context, conversation),
     answerFact: (factId, language, context) => bot.answerFact(factId, language, context),
     complete: (partial, limit) => bot.complete(partial, limit),
     help: (language) => bot.help(language),
+    overview: (language) => bot.overview(language),
     ...overrides,
   };
 }
@@ -466,14 +467,15 @@ describe('Discord adapter, end to end with the real discord.js Client', () => {
     const h = await start();
     h.fake.failNext('POST /interactions/*/*/callback', 1, { status: 429 });
     const { payload } = h.fake.sendSlashCommand({ options: { question: GDP_QUESTION } });
+    // 200, not 204: a public answer asks for the callback response (with_response) to learn its message id.
     const ok = await h.fake.waitFor(() =>
       h.fake
         .requestsTo(`POST /interactions/${payload.id}/*/callback`)
-        .find((r) => r.status === 204),
+        .find((r) => r.status === 200),
     );
     expect(
       h.fake.requestsTo(`POST /interactions/${payload.id}/*/callback`).map((r) => r.status),
-    ).toEqual([429, 204]);
+    ).toEqual([429, 200]);
     expect(body(ok).data?.embeds?.[0]?.description).toContain('490 billion yuan');
     expect(h.logs.find((line) => line.msg === 'discord: rate limited')).toMatchObject({
       route: '/interactions/:id/:token/callback',

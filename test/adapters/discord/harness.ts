@@ -3,6 +3,7 @@ import { startDiscordAdapter, type DiscordAdapter } from '../../../adapters/disc
 import type { Bot } from '../../../src/bot/bot.js';
 import type { DiscordConfig } from '../../../src/config.js';
 import { createLogger } from '../../../src/bot/log.js';
+import type { KeyValueStore } from '../../../src/bot/store.js';
 import {
   startFakeDiscord,
   type FakeDiscord,
@@ -44,7 +45,7 @@ export interface Harness {
 
 /** Starts the fake Discord and the real adapter (real discord.js Client) connected to it. */
 export async function startHarness(
-  options: { bot?: Bot; fake?: FakeDiscordOptions } = {},
+  options: { bot?: Bot; fake?: FakeDiscordOptions; store?: KeyValueStore } = {},
 ): Promise<Harness> {
   const fake = await startFakeDiscord(options.fake);
   const { sink, lines } = lineSink();
@@ -52,7 +53,12 @@ export async function startHarness(
   const bot = options.bot ?? (await realBot());
   let adapter: DiscordAdapter;
   try {
-    adapter = await startDiscordAdapter({ config: testConfig(fake), bot, logger });
+    adapter = await startDiscordAdapter({
+      config: testConfig(fake),
+      bot,
+      logger,
+      ...(options.store ? { store: options.store } : {}),
+    });
   } catch (error) {
     await fake.close();
     throw error;

@@ -4,7 +4,10 @@ import { parse } from 'yaml';
 
 interface Manifest {
   display_information: { name: string };
-  features: { bot_user: { display_name: string }; slash_commands: { command: string; url: string; usage_hint: string }[] };
+  features: {
+    app_home: { home_tab_enabled: boolean; messages_tab_enabled: boolean };
+    bot_user: { display_name: string };
+    slash_commands: { command: string; url: string; usage_hint: string }[] };
   oauth_config: { scopes: { bot: string[] } };
   settings: {
     event_subscriptions: { request_url: string; bot_events: string[] };
@@ -22,9 +25,14 @@ describe('Slack app manifest', () => {
     );
   });
 
-  it('subscribes to mentions, direct messages and channel messages (for thread follow-ups), with their read scopes', () => {
-    expect(manifest.settings.event_subscriptions.bot_events.sort()).toEqual(['app_mention', 'message.channels', 'message.groups', 'message.im']);
+  it('subscribes to mentions, direct messages, channel messages (for thread follow-ups) and the Home tab, with their scopes', () => {
+    expect(manifest.settings.event_subscriptions.bot_events.sort()).toEqual(['app_home_opened', 'app_mention', 'message.channels', 'message.groups', 'message.im']);
     expect(manifest.oauth_config.scopes.bot).toEqual(expect.arrayContaining(['channels:history', 'groups:history', 'im:history']));
+  });
+
+  it('enables the Home tab, whose buttons answer in the DM (im:write for conversations.open)', () => {
+    expect(manifest.features.app_home).toMatchObject({ home_tab_enabled: true, messages_tab_enabled: true });
+    expect(manifest.oauth_config.scopes.bot).toContain('im:write');
   });
 
   it('declares /haidian with a usage hint, interactivity on, and /slack/events everywhere', () => {
