@@ -35,6 +35,7 @@ function scriptedEngine(): Engine & { readonly seen: (ConversationContext | unde
     answerFact: () => plain('no-match'),
     complete: () => [],
     help: () => plain('help'),
+    overview: () => ({ language: 'en', intro: 'help', factCount: 2, topics: [], suggestions: [] }),
     factCount: 2,
   };
 }
