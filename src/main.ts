@@ -35,12 +35,13 @@ function platformLaunchers(config: Config, sharded?: ShardedDiscord): PlatformLa
       platform: 'slack',
       // In HTTP mode Bolt's server on PORT serves /slack/events and the health routes: one port.
       servesRoutes: slack.mode === 'http',
-      async start({ bot, logger, routes, store }) {
+      async start({ bot, logger, routes, store, feedback }) {
         const adapter = await startSlackAdapter({
           config: slack,
           bot,
           logger,
           store,
+          feedback,
           host: config.host,
           port: config.port,
           ...(slack.mode === 'http' ? { customRoutes: routes } : {}),

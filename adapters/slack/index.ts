@@ -10,6 +10,7 @@ import { createConversationMemory } from '../../src/bot/conversation.js';
 import { createDedupCache } from '../../src/bot/dedup.js';
 import { createMemoryStore } from '../../src/bot/store.js';
 import type { KeyValueStore } from '../../src/bot/store.js';
+import type { FeedbackService } from '../../src/bot/feedback.js';
 import { registerSlackListeners } from './listeners.js';
 import { createSlackHttpReceiver } from './receiver.js';
 
@@ -45,6 +46,8 @@ export interface SlackAdapterOptions {
    * retry that reaches another replica is still dropped). Defaults to this adapter's own memory.
    */
   store?: KeyValueStore;
+  /** Records 👍 / 👎 and corrections from the answers' buttons; without it answers have none. */
+  feedback?: FeedbackService;
 }
 
 export interface SlackAdapter {
@@ -103,6 +106,7 @@ export async function startSlackAdapter(options: SlackAdapterOptions): Promise<S
   app.use(({ next }) => inFlight.track(next));
   registerSlackListeners(app, { bot: options.bot, logger, command: config.command, dedup: createDedupCache(options.store ? { store: options.store } : {}),
     memory: createConversationMemory(options.store ?? createMemoryStore()),
+    ...(options.feedback ? { feedback: options.feedback } : {}),
   });
   await app.init();
 

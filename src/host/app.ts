@@ -10,8 +10,11 @@ import { createMetrics, type Metrics } from './metrics.js';
 import { createRateLimitGate } from './rate-limit.js';
 import { createReadiness, type Readiness } from './readiness.js';
 import { createReloader, type Reloader } from './reload.js';
-import { createUnansweredLog, scrubPersonalData, type UnansweredLog } from '../curator/unanswered.js';
+import { createUnansweredLog, type UnansweredLog } from '../curator/unanswered.js';
+import { scrubPersonalData } from '../bot/scrub.js';
 import { createMemoryStore, type KeyValueStore } from '../bot/store.js';
+import { createFeedbackService, randomHashKey, type FeedbackService } from '../bot/feedback.js';
+import { createFileRecordLog, createMemoryRecordLog, type RecordLog } from '../bot/records.js';
 import { connectRedisStore, type SharedStore } from './redis-store.js';
 
 /**
@@ -35,6 +38,8 @@ export interface PlatformDeps {
   readonly routes: HttpRoute[];
   /** Short-lived state shared by every replica (Redis when REDIS_URL is set, else this process's memory): de-duplication marks, context. */
   readonly store: KeyValueStore;
+  /** Records 👍/👎 and suggested corrections (FEEDBACK_LOG), once per user and answer. */
+  readonly feedback: FeedbackService;
 }
 
 /** A started platform, as the process sees it. */
@@ -79,6 +84,8 @@ export interface AppOptions {
 /** The running process. */
 export interface RunningApp {
   readonly bot: Bot;
+  /** The feedback service the platforms use; the terminal chat's `good` / `bad` use it too. */
+  readonly feedback: FeedbackService;
   readonly metrics: Metrics;
   readonly readiness: Readiness;
   /** The port `/healthz`, `/readyz` and `/metrics` are served on (undefined in terminal mode). */
@@ -134,6 +141,12 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   }
   const store: KeyValueStore = shared ?? createMemoryStore();
 
+  const records = createRecordLog(config, logger);
+  if (!config.feedbackHashKey) {
+    logger.warn('feedback: FEEDBACK_HASH_KEY is unset; user hashes use a random key of this process and change on restart');
+  }
+  const feedback = createFeedbackService({ log: records, store, hashKey: config.feedbackHashKey ?? randomHashKey() });
+
   const unanswered: UnansweredLog | undefined = config.unansweredLog ? createUnansweredLog({ file: config.unansweredLog, logger }) : undefined;
   const gate: AskGate | undefined = hosted
     ? createRateLimitGate({ perMinute: config.rateLimitPerMinute, ...(shared ? { redis: shared.redis } : {}) })
@@ -168,7 +181,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   let httpPort = server?.port;
   const results = await Promise.allSettled(
     platforms.map(async (launcher) => {
-      const platform = await launcher.start({ bot, logger, routes, store });
+      const platform = await launcher.start({ bot, logger, routes, store, feedback });
       started.push({ launcher, platform });
       if (launcher.servesRoutes && typeof platform.details['port'] === 'number') httpPort = platform.details['port'];
       if (platform.isConnected) readiness.probe(launcher.platform, platform.isConnected, 'disconnected, reconnecting');
@@ -209,18 +222,30 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     }
     await server?.close();
     await unanswered?.flush();
+    await records.flush();
     await shared?.close();
     if (hosted) logger.info({ elapsedMs: Math.round(performance.now() - begun) }, 'shutdown: done');
   };
 
   return {
     bot,
+    feedback,
     metrics,
     readiness,
     httpPort,
     reload: (reason) => reloader.reload(reason),
     stop: () => (stopping ??= stop()),
   };
+}
+
+/** The feedback record log: FEEDBACK_LOG (rotated by size), or memory, said once at start-up. */
+function createRecordLog(config: Config, logger: Logger): RecordLog {
+  if (config.feedbackLog) {
+    logger.info({ file: config.feedbackLog, maxBytes: config.feedbackLogMaxBytes }, 'feedback: appending to FEEDBACK_LOG');
+    return createFileRecordLog({ file: config.feedbackLog, logger, maxBytes: config.feedbackLogMaxBytes });
+  }
+  logger.info('feedback: FEEDBACK_LOG is unset; feedback is kept in memory only and not persisted');
+  return createMemoryRecordLog();
 }
 
 /** Logs one line per reply: ids, kind, fact, confidence and latency. The question only at debug, scrubbed. */

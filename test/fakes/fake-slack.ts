@@ -152,6 +152,11 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
         return { ok: true, message_ts: nextTs() };
       case 'chat.update':
         return { ok: true, channel: body['channel'], ts: body['ts'], text: body['text'] };
+      case 'views.open': {
+        // Slack answers with the view as opened; tests read the request for what was asked.
+        const view = isRecord(body['view']) ? body['view'] : {};
+        return { ok: true, view: { id: `V${String(100 + tsCounter++)}`, ...view } };
+      }
       case 'apps.connections.open':
         return { ok: true, url: `${baseUrl.replace(/^http/, 'ws')}/link/?ticket=${randomUUID()}&app_id=${identity.appId}` };
       default:
