@@ -63,8 +63,8 @@ function discordLauncher(discord: DiscordConfig): PlatformLauncher {
   return {
     platform: 'discord',
     servesRoutes: false,
-    async start({ bot, logger, store }) {
-      const adapter = await startDiscordAdapter({ config: discord, bot, logger, store });
+    async start({ bot, logger, store, feedback }) {
+      const adapter = await startDiscordAdapter({ config: discord, bot, logger, store, feedback });
       return {
         details: { mode: 'gateway', shardCount: adapter.client.options.shardCount ?? 1, guilds: adapter.client.guilds.cache.size },
         // Every shard, live: the client's own ready flag stays true while a shard reconnects.

@@ -12,6 +12,8 @@ import type { Language, Reply } from '../../src/engine/types.js';
 import type { Logger } from '../../src/bot/log.js';
 import { PRIVATE_OPTION, QUESTION_OPTION } from './commands.js';
 import { parseFactCustomId } from './custom-ids.js';
+import type { FeedbackService } from '../../src/bot/feedback.js';
+import { handleFeedbackButton, handleFeedbackModal, isFeedbackCustomId, withFeedbackRow } from './feedback.js';
 import {
   DISCORD_MAX_AUTOCOMPLETE_CHOICES,
   formatApology,
@@ -34,6 +36,8 @@ export interface HandlerDeps {
   readonly commandName: string;
   /** Defaults to {@link INTERACTION_DEFER_AFTER_MS}. */
   readonly deferAfterMs?: number;
+  /** Records 👍 / 👎 and corrections; without it answers carry no feedback buttons. */
+  readonly feedback?: FeedbackService;
 }
 
 /** The error boundary of one interaction: never rejects; a failure is logged by ids and answered with an apology. */
@@ -56,7 +60,10 @@ export async function handleInteraction(
       }
       await handleCommand(interaction, deps, started);
     } else if (interaction.isButton()) {
-      await handleButton(interaction, deps, started);
+      if (isFeedbackCustomId(interaction.customId)) await handleFeedbackButton(interaction, deps.feedback, deps.logger);
+      else await handleButton(interaction, deps, started);
+    } else if (interaction.isModalSubmit()) {
+      await handleFeedbackModal(interaction, deps.feedback, deps.logger);
     }
   } catch (error) {
     deps.logger.error(
@@ -108,7 +115,7 @@ export async function handleMessage(
       eventId: message.id,
     };
     const reply = await deps.bot.ask(question, context);
-    await send(formatDiscordReply(reply));
+    await send(await render(reply, deps, question));
     logAnswered(deps.logger, { ...ids, source: inGuild ? 'mention' : 'dm' }, reply, started);
   } catch (error) {
     deps.logger.error(
@@ -152,7 +159,7 @@ async function handleCommand(
     // bot's rate limit and metrics see it like any other question.
     return deps.bot.ask(question, context);
   };
-  await answerInteraction(interaction, work, ephemeral, deps, started, 'command');
+  await answerInteraction(interaction, work, ephemeral, deps, started, 'command', ref ? '' : question);
 }
 
 async function handleButton(
@@ -175,6 +182,8 @@ async function handleButton(
     deps,
     started,
     'button',
+    // The suggestion's label is the question the user picked.
+    buttonLabel(interaction),
   );
 }
 
@@ -189,6 +198,7 @@ async function answerInteraction(
   deps: HandlerDeps,
   started: number,
   source: 'command' | 'button',
+  question: string,
 ): Promise<void> {
   const flags = ephemeral ? MessageFlags.Ephemeral : undefined;
   const pending = work();
@@ -202,10 +212,10 @@ async function answerInteraction(
     if (first === 'slow') {
       await interaction.deferReply(flags ? { flags } : {});
       reply = await pending;
-      await interaction.editReply(formatDiscordReply(reply));
+      await interaction.editReply(await render(reply, deps, question));
     } else {
       reply = first;
-      await interaction.reply({ ...formatDiscordReply(reply), ...(flags ? { flags } : {}) });
+      await interaction.reply({ ...(await render(reply, deps, question)), ...(flags ? { flags } : {}) });
     }
   } finally {
     clearTimeout(timer);
@@ -216,6 +226,21 @@ async function answerInteraction(
     reply,
     started,
   );
+}
+
+function buttonLabel(interaction: ButtonInteraction): string {
+  // `component` is looked up in the message's components, and is null when the message does not carry them.
+  const component = interaction.component as { label?: unknown } | null;
+  const label = component?.label;
+  return typeof label === 'string' ? label : '';
+}
+
+/** The reply as a message; an answer gets the 👍 / 👎 row when feedback is on. */
+async function render(reply: Reply, deps: HandlerDeps, question: string): Promise<DiscordMessagePayload> {
+  const payload = formatDiscordReply(reply);
+  if (!deps.feedback || reply.kind !== 'answer' || !reply.factId) return payload;
+  const answerId = await deps.feedback.rememberAnswer({ platform: 'discord', factId: reply.factId, question });
+  return withFeedbackRow(payload, { factId: reply.factId, language: reply.language, answerId });
 }
 
 /** The short apology, through whichever response the interaction still allows. Never throws. */

@@ -5,6 +5,7 @@ import { createInFlight } from '../../src/bot/in-flight.js';
 import type { Logger } from '../../src/bot/log.js';
 import { createDedupCache } from '../../src/bot/dedup.js';
 import type { KeyValueStore } from '../../src/bot/store.js';
+import type { FeedbackService } from '../../src/bot/feedback.js';
 import { describeError, handleInteraction, handleMessage, type HandlerDeps } from './handlers.js';
 
 /** How long stop() waits for replies in flight when the caller gives no limit. */
@@ -21,6 +22,8 @@ export interface DiscordAdapterOptions {
    * Defaults to this adapter's own memory.
    */
   store?: KeyValueStore;
+  /** Records 👍 / 👎 and corrections from the answers' buttons; without it answers have none. */
+  feedback?: FeedbackService;
 }
 
 /** A running Discord connection. */
@@ -54,7 +57,7 @@ export async function startDiscordAdapter(options: DiscordAdapterOptions): Promi
   const { config, bot } = options;
   const logger = options.logger.child({ adapter: 'discord' });
   const client = new Client(createClientOptions(config));
-  const deps: HandlerDeps = { bot, logger, commandName: config.command };
+  const deps: HandlerDeps = { bot, logger, commandName: config.command, ...(options.feedback ? { feedback: options.feedback } : {}) };
 
   // Replies in flight are counted so stop() can let them finish; once stopping, new events are ignored.
   const inFlight = createInFlight();

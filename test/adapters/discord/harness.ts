@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { startDiscordAdapter, type DiscordAdapter } from '../../../adapters/discord/index.js';
+import type { FeedbackService } from '../../../src/bot/feedback.js';
 import type { Bot } from '../../../src/bot/bot.js';
 import type { DiscordConfig } from '../../../src/config.js';
 import { createLogger } from '../../../src/bot/log.js';
@@ -44,7 +45,7 @@ export interface Harness {
 
 /** Starts the fake Discord and the real adapter (real discord.js Client) connected to it. */
 export async function startHarness(
-  options: { bot?: Bot; fake?: FakeDiscordOptions } = {},
+  options: { bot?: Bot; fake?: FakeDiscordOptions; feedback?: FeedbackService } = {},
 ): Promise<Harness> {
   const fake = await startFakeDiscord(options.fake);
   const { sink, lines } = lineSink();
@@ -52,7 +53,7 @@ export async function startHarness(
   const bot = options.bot ?? (await realBot());
   let adapter: DiscordAdapter;
   try {
-    adapter = await startDiscordAdapter({ config: testConfig(fake), bot, logger });
+    adapter = await startDiscordAdapter({ config: testConfig(fake), bot, logger, ...(options.feedback ? { feedback: options.feedback } : {}) });
   } catch (error) {
     await fake.close();
     throw error;
