@@ -102,7 +102,7 @@ async function main(): Promise<number | undefined> {
     return undefined;
   }
   installSignalHandlers({ stop: app.stop, logger, exit });
-  await runTerminalChat({ bot: app.bot, input: process.stdin, output: process.stdout });
+  await runTerminalChat({ bot: app.bot, input: process.stdin, output: process.stdout, feedback: { service: app.feedback, persisted: app.feedbackPersisted } });
   await app.stop();
   return 0;
 }

@@ -2,9 +2,13 @@ import { createHash, randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { Language } from '../engine/types.js';
 import type { Platform } from './bot.js';
+import type { Config } from '../config.js';
+import type { Logger } from './log.js';
 import {
   CORRECTION_LINK_MAX,
   CORRECTION_TEXT_MAX,
+  createFileRecordLog,
+  createMemoryRecordLog,
   hashUserId,
   type CorrectionRecord,
   type FeedbackReason,
@@ -145,6 +149,31 @@ export function createFeedbackService(options: FeedbackServiceOptions): Feedback
       return 'recorded';
     },
   };
+}
+
+/**
+ * The feedback service and its record log: FEEDBACK_LOG (rotated by size) or memory, said once at
+ * start-up (`quiet`, for the terminal chat, keeps the notes out of the conversation: it tells the user itself).
+ */
+export function createFeedbackRecording(options: { config: Pick<Config, 'feedbackLog' | 'feedbackHashKey' | 'feedbackLogMaxBytes'>; store: KeyValueStore; logger: Logger; quiet?: boolean }): {
+  feedback: FeedbackService;
+  records: RecordLog;
+  persisted: boolean;
+} {
+  const { config, logger } = options;
+  let records: RecordLog;
+  if (config.feedbackLog) {
+    if (!options.quiet) logger.info({ file: config.feedbackLog, maxBytes: config.feedbackLogMaxBytes }, 'feedback: appending to FEEDBACK_LOG');
+    records = createFileRecordLog({ file: config.feedbackLog, logger, maxBytes: config.feedbackLogMaxBytes });
+  } else {
+    if (!options.quiet) logger.info('feedback: FEEDBACK_LOG is unset; feedback is kept in memory only and not persisted');
+    records = createMemoryRecordLog();
+  }
+  if (!config.feedbackHashKey && !options.quiet) {
+    logger.warn('feedback: FEEDBACK_HASH_KEY is unset; user hashes use a random key of this process and change on restart');
+  }
+  const feedback = createFeedbackService({ log: records, store: options.store, hashKey: config.feedbackHashKey ?? randomHashKey() });
+  return { feedback, records, persisted: config.feedbackLog !== undefined };
 }
 
 /** A random key for the user hashes when FEEDBACK_HASH_KEY is unset: hashes are then stable only within this process. */

@@ -13,8 +13,7 @@ import { createReloader, type Reloader } from './reload.js';
 import { createUnansweredLog, type UnansweredLog } from '../curator/unanswered.js';
 import { scrubPersonalData } from '../bot/scrub.js';
 import { createMemoryStore, type KeyValueStore } from '../bot/store.js';
-import { createFeedbackService, randomHashKey, type FeedbackService } from '../bot/feedback.js';
-import { createFileRecordLog, createMemoryRecordLog, type RecordLog } from '../bot/records.js';
+import { createFeedbackRecording, type FeedbackService } from '../bot/feedback.js';
 import { connectRedisStore, type SharedStore } from './redis-store.js';
 
 /**
@@ -86,6 +85,8 @@ export interface RunningApp {
   readonly bot: Bot;
   /** The feedback service the platforms use; the terminal chat's `good` / `bad` use it too. */
   readonly feedback: FeedbackService;
+  /** True when feedback goes to FEEDBACK_LOG (false: memory only). */
+  readonly feedbackPersisted: boolean;
   readonly metrics: Metrics;
   readonly readiness: Readiness;
   /** The port `/healthz`, `/readyz` and `/metrics` are served on (undefined in terminal mode). */
@@ -141,11 +142,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   }
   const store: KeyValueStore = shared ?? createMemoryStore();
 
-  const records = createRecordLog(config, logger);
-  if (!config.feedbackHashKey) {
-    logger.warn('feedback: FEEDBACK_HASH_KEY is unset; user hashes use a random key of this process and change on restart');
-  }
-  const feedback = createFeedbackService({ log: records, store, hashKey: config.feedbackHashKey ?? randomHashKey() });
+  const { feedback, records, persisted: feedbackPersisted } = createFeedbackRecording({ config, store, logger, quiet: !hosted });
 
   const unanswered: UnansweredLog | undefined = config.unansweredLog ? createUnansweredLog({ file: config.unansweredLog, logger }) : undefined;
   const gate: AskGate | undefined = hosted
@@ -230,22 +227,13 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   return {
     bot,
     feedback,
+    feedbackPersisted,
     metrics,
     readiness,
     httpPort,
     reload: (reason) => reloader.reload(reason),
     stop: () => (stopping ??= stop()),
   };
-}
-
-/** The feedback record log: FEEDBACK_LOG (rotated by size), or memory, said once at start-up. */
-function createRecordLog(config: Config, logger: Logger): RecordLog {
-  if (config.feedbackLog) {
-    logger.info({ file: config.feedbackLog, maxBytes: config.feedbackLogMaxBytes }, 'feedback: appending to FEEDBACK_LOG');
-    return createFileRecordLog({ file: config.feedbackLog, logger, maxBytes: config.feedbackLogMaxBytes });
-  }
-  logger.info('feedback: FEEDBACK_LOG is unset; feedback is kept in memory only and not persisted');
-  return createMemoryRecordLog();
 }
 
 /** Logs one line per reply: ids, kind, fact, confidence and latency. The question only at debug, scrubbed. */
