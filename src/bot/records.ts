@@ -110,13 +110,18 @@ export function createFileRecordLog(options: FileRecordLogOptions): RecordLog {
   };
 }
 
-/** Keeps records in the process (terminal mode without a log file, and tests). */
-export function createMemoryRecordLog(): RecordLog & { readonly records: readonly CuratorRecord[] } {
+/** Records a memory log keeps at most (the oldest go first): a process without FEEDBACK_LOG must not grow without bound. */
+export const MEMORY_RECORD_LOG_MAX = 10_000;
+
+/** Keeps records in the process (no FEEDBACK_LOG, and tests), at most `max` of them. */
+export function createMemoryRecordLog(options: { max?: number } = {}): RecordLog & { readonly records: readonly CuratorRecord[] } {
+  const max = options.max ?? MEMORY_RECORD_LOG_MAX;
   const records: CuratorRecord[] = [];
   return {
     records,
     append(record) {
       records.push(record);
+      if (records.length > max) records.splice(0, records.length - max);
       return Promise.resolve();
     },
     flush: () => Promise.resolve(),

@@ -55,10 +55,13 @@ describe('curator records', () => {
     expect(parseRecords(lines.join('\n'))).toEqual({ records: [vote], skipped: 3 });
   });
 
-  it('keeps records in memory', async () => {
+  it('keeps records in memory, the newest ones up to its bound', async () => {
     const log = createMemoryRecordLog();
     await log.append(vote);
     expect(log.records).toEqual([vote]);
+    const bounded = createMemoryRecordLog({ max: 2 });
+    for (const answerId of ['a1', 'a2', 'a3']) await bounded.append({ ...vote, answerId });
+    expect(bounded.records.map((r) => r.answerId)).toEqual(['a2', 'a3']);
   });
 
   it('hashes user ids with the key: stable, different per key and platform, never the id', () => {
