@@ -3,7 +3,14 @@ import { ANSWER_ID_PATTERN, type FeedbackService, type FeedbackTarget } from '..
 import type { Logger } from '../../src/bot/log.js';
 import { CORRECTION_LINK_MAX, CORRECTION_TEXT_MAX, FEEDBACK_REASONS, type FeedbackReason } from '../../src/bot/records.js';
 import type { Language } from '../../src/engine/types.js';
-import type { KnownBlock, SlackMessage } from './format.js';
+
+// Not imported from format.ts, which imports this module (the feedback block goes under answers).
+type KnownBlock = types.KnownBlock;
+/** A message as format.ts's SlackMessage: text fallback and blocks. */
+interface SlackMessage {
+  readonly text: string;
+  readonly blocks: KnownBlock[];
+}
 
 /**
  * Feedback on answers, in Slack's idiom: 👍 / 👎 buttons under an answer; a 👎 answers the clicker
