@@ -239,8 +239,14 @@ function buttonLabel(interaction: ButtonInteraction): string {
 async function render(reply: Reply, deps: HandlerDeps, question: string): Promise<DiscordMessagePayload> {
   const payload = formatDiscordReply(reply);
   if (!deps.feedback || reply.kind !== 'answer' || !reply.factId) return payload;
-  const answerId = await deps.feedback.rememberAnswer({ platform: 'discord', factId: reply.factId, question });
-  return withFeedbackRow(payload, { factId: reply.factId, language: reply.language, answerId });
+  try {
+    const answerId = await deps.feedback.rememberAnswer({ platform: 'discord', factId: reply.factId, question });
+    return withFeedbackRow(payload, { factId: reply.factId, language: reply.language, answerId });
+  } catch (error) {
+    // The store is down: the answer still goes out, without buttons.
+    deps.logger.warn({ err: describeError(error), factId: reply.factId }, 'discord: feedback unavailable for this answer');
+    return payload;
+  }
 }
 
 /** The short apology, through whichever response the interaction still allows. Never throws. */

@@ -112,10 +112,16 @@ export function registerSlackListeners(app: App, deps: ListenerDeps): void {
   };
 
   /** An answer gets 👍 / 👎 buttons when feedback is on; other replies (abstentions, help, notices) do not. */
-  const rememberAnswer = async (reply: Reply, question: string): Promise<string | undefined> =>
-    deps.feedback && reply.kind === 'answer' && reply.factId
-      ? deps.feedback.rememberAnswer({ platform: 'slack', factId: reply.factId, question })
-      : undefined;
+  const rememberAnswer = async (reply: Reply, question: string): Promise<string | undefined> => {
+    if (!deps.feedback || reply.kind !== 'answer' || !reply.factId) return undefined;
+    try {
+      return await deps.feedback.rememberAnswer({ platform: 'slack', factId: reply.factId, question });
+    } catch (error) {
+      // The store is down: the answer still goes out, without buttons.
+      logger.warn({ err: error, factId: reply.factId }, 'slack: feedback unavailable for this answer');
+      return undefined;
+    }
+  };
 
   const apologise = async (client: WebClient, destination: Destination, ids: LogIds, error: unknown): Promise<void> => {
     logger.error({ ...ids, err: error }, 'slack: answering failed');

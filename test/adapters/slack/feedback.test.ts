@@ -136,6 +136,15 @@ describe('Slack feedback buttons, end to end with the real Bolt App', () => {
     expect(text).not.toContain('13812345678');
   });
 
+  it('still answers, without feedback buttons, when the feedback store is down', async () => {
+    const down = (): Promise<never> => Promise.reject(new Error('store unreachable'));
+    harness = await startHarness({ feedback: { rememberAnswer: down, vote: down, suggestCorrection: down } });
+    await postEvent(harness.eventsUrl, eventCallback(mentionEvent({ text: `<@UBOT0001> ${QUESTION}` })), signed);
+    const [reply] = await harness.fake.waitForCalls('chat.postMessage', 1);
+    expect(String(reply?.body['text'])).toContain('Figure for 2016');
+    expect(buttonsIn(reply?.body['blocks']).some((b) => b.action_id.startsWith('haidian_feedback'))).toBe(false);
+  });
+
   it('puts no feedback buttons on a reply that is not an answer', async () => {
     const { harness: h } = await start();
     await postEvent(h.eventsUrl, eventCallback(mentionEvent({ text: '<@UBOT0001> What is the capital of France?' })), signed);
