@@ -180,7 +180,8 @@ export function registerFeedbackListeners(app: App, deps: FeedbackListenerDeps):
 
   /** One click's error boundary: the ack already went out; a failure is logged by ids, never thrown. */
   const handle = async (body: BlockAction, what: string, work: (ref: FeedbackRef, target: FeedbackTarget) => Promise<void>, value: string | undefined): Promise<void> => {
-    const ids = { team: body.team?.id, user: body.user.id, source: what };
+    // No user id in feedback logs: the records keep only its keyed hash, the logs nothing.
+    const ids = { team: body.team?.id, source: what };
     const ref = decodeFeedbackRef(value);
     if (!ref) {
       logger.warn(ids, 'slack: feedback button with an unreadable value ignored');
@@ -236,7 +237,7 @@ export function registerFeedbackListeners(app: App, deps: FeedbackListenerDeps):
 
   app.view<SlackViewAction>(VIEW_CORRECTION, async ({ ack, body, view }) => {
     const ref = decodeFeedbackRef(view.private_metadata);
-    const ids = { team: body.team?.id, user: body.user.id, source: 'feedback-correction' };
+    const ids = { team: body.team?.id, source: 'feedback-correction' };
     if (!ref) {
       await ack();
       logger.warn(ids, 'slack: correction with unreadable metadata ignored');

@@ -9,6 +9,10 @@ import {
   ACTION_FEEDBACK_UP,
   CORRECTION_LINK_BLOCK,
   CORRECTION_TEXT_BLOCK,
+  decodeFeedbackRef,
+  encodeFeedbackRef,
+  formatCorrectionModal,
+  formatReasonMessage,
   VIEW_CORRECTION,
 } from '../../../adapters/slack/feedback.js';
 import { createFeedbackService } from '../../../src/bot/feedback.js';
@@ -150,5 +154,21 @@ describe('Slack feedback buttons, end to end with the real Bolt App', () => {
     await postEvent(h.eventsUrl, eventCallback(mentionEvent({ text: '<@UBOT0001> What is the capital of France?' })), signed);
     const [reply] = await h.fake.waitForCalls('chat.postMessage', 1);
     expect(buttonsIn(reply?.body['blocks']).some((b) => b.action_id.startsWith('haidian_feedback'))).toBe(false);
+  });
+});
+
+describe('Slack feedback values and labels', () => {
+  it('round-trips a feedback value and rejects anything else', () => {
+    expect(decodeFeedbackRef(encodeFeedbackRef({ factId: 'gdp-2016', language: 'zh', answerId: 'Ab3dE_9x' }))).toEqual({ factId: 'gdp-2016', language: 'zh', answerId: 'Ab3dE_9x' });
+    for (const forged of ['en:gdp-2016', 'en:gdp-2016:short', 'fr:gdp-2016:Ab3dE_9x', 'en:<!channel>:Ab3dE_9x', 'en:gdp-2016:Ab3dE_9x:more', undefined]) {
+      expect(decodeFeedbackRef(forged)).toBeUndefined();
+    }
+  });
+
+  it('asks for the reason and offers the correction in Chinese after a Chinese answer', () => {
+    const message = formatReasonMessage({ factId: 'gdp-2016', language: 'zh', answerId: 'Ab3dE_9x' });
+    expect(message.text).toBe('抱歉。这个回答有什么问题？');
+    expect(buttonsIn(message.blocks).map((b) => b.text)).toEqual(['有错误', '已过时', '答非所问', '其他', '提出更正']);
+    expect(formatCorrectionModal({ factId: 'gdp-2016', language: 'zh', answerId: 'Ab3dE_9x' }).title.text).toBe('提出更正');
   });
 });
