@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   ACTION_FEEDBACK_CORRECT,
   ACTION_FEEDBACK_DOWN,
@@ -17,11 +17,11 @@ import {
 } from '../../../adapters/slack/feedback.js';
 import { createFeedbackService } from '../../../src/bot/feedback.js';
 import { createLogger } from '../../../src/bot/log.js';
-import { createFileRecordLog, hashUserId, latestVotes, parseRecords, type RecordLog } from '../../../src/bot/records.js';
+import { createFileRecordLog, hashUserId, latestVotes, parseRecords, type CuratorRecord, type RecordLog } from '../../../src/bot/records.js';
 import { createMemoryStore } from '../../../src/bot/store.js';
 import { postEvent, postInteraction } from '../../fakes/slack-signing.js';
 import { SIGNING_SECRET, startHarness, type Harness } from './harness.js';
-import { blockActions, buttonsIn, CHANNEL, eventCallback, HUMAN, mentionEvent, nextTs, viewSubmission, type ButtonInBlocks } from './payloads.js';
+import { blockActions, buttonsIn, CHANNEL, commandFields, eventCallback, HUMAN, mentionEvent, nextTs, viewSubmission, type ButtonInBlocks } from './payloads.js';
 
 const signed = { signingSecret: SIGNING_SECRET };
 const HASH_KEY = 'slack-feedback-test-key';
@@ -39,13 +39,29 @@ afterEach(async () => {
   dir = undefined;
 });
 
-async function start(): Promise<{ harness: Harness; log: RecordLog; file: string }> {
+async function start(mode: 'http' | 'socket' = 'http'): Promise<{ harness: Harness; log: RecordLog; file: string }> {
   dir = await mkdtemp(join(tmpdir(), 'slack-feedback-'));
   const file = join(dir, 'feedback.jsonl');
   const log = createFileRecordLog({ file, logger: createLogger('silent') });
   const feedback = createFeedbackService({ log, store: createMemoryStore(), hashKey: HASH_KEY });
-  harness = await startHarness({ feedback });
+  harness = await startHarness({ feedback, mode });
   return { harness, log, file };
+}
+
+/**
+ * The records in the file once `count` are there: the thanks goes out before the record is written
+ * (the platform's 3-second window comes first), so the test waits for the writes.
+ */
+async function recordsIn(file: string, log: RecordLog, count: number): Promise<{ text: string; records: CuratorRecord[]; skipped: number }> {
+  const read = async () => {
+    await log.flush();
+    const text = await readFile(file, 'utf8').catch(() => '');
+    return { text, ...parseRecords(text) };
+  };
+  await vi.waitFor(async () => expect((await read()).records.length).toBeGreaterThanOrEqual(count), { timeout: 3_000, interval: 20 });
+  // A little longer, so that a wrongly recorded repeat would have arrived too.
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  return read();
 }
 
 function find(buttons: readonly ButtonInBlocks[], actionId: string): ButtonInBlocks {
@@ -118,9 +134,7 @@ describe('Slack feedback buttons, end to end with the real Bolt App', () => {
       expect(JSON.stringify(body.view.blocks)).toContain('Thanks! Your correction goes to the curators');
     }
 
-    await log.flush();
-    const text = await readFile(file, 'utf8');
-    const { records, skipped } = parseRecords(text);
+    const { text, records, skipped } = await recordsIn(file, log, 4);
     expect(skipped).toBe(0);
     expect(records.map((r) => (r.type === 'feedback' ? `${r.vote}:${r.reason ?? ''}` : `correction:${r.text}|${r.link ?? ''}`))).toEqual([
       'up:',
@@ -138,6 +152,26 @@ describe('Slack feedback buttons, end to end with the real Bolt App', () => {
     expect(text).not.toContain(HUMAN);
     expect(text).not.toContain(OTHER);
     expect(text).not.toContain('13812345678');
+  });
+
+  it('works over Socket Mode too: a 👎 reason and a modal submission are recorded, the submission acked with the thanks', async () => {
+    const { harness: h, log, file } = await start('socket');
+    const { fake } = h;
+    await fake.sendEnvelope({ type: 'slash_commands', accepts_response_payload: true, payload: commandFields(QUESTION, fake.responseUrl('sock-cmd')) });
+    const [answer] = await fake.waitForCalls('response', 1);
+    const down = find(buttonsIn(answer?.body['blocks']), ACTION_FEEDBACK_DOWN);
+    await fake.sendEnvelope({ type: 'interactive', payload: blockActions(down, { channel: CHANNEL, responseUrl: fake.responseUrl('sock-down'), ephemeral: true }) });
+    const offer = await fake.waitFor(() => fake.callsTo('response').find((c) => c.responseId === 'sock-down'));
+    const reasons = buttonsIn(offer.body['blocks']);
+    await fake.sendEnvelope({ type: 'interactive', payload: blockActions(find(reasons, `${ACTION_FEEDBACK_REASON_PREFIX}wrong`), { channel: CHANNEL, responseUrl: fake.responseUrl('sock-wrong'), ephemeral: true }) });
+    await fake.waitFor(() => fake.callsTo('response').find((c) => c.responseId === 'sock-wrong'));
+    await fake.sendEnvelope({ type: 'interactive', payload: blockActions(find(reasons, ACTION_FEEDBACK_CORRECT), { channel: CHANNEL, responseUrl: fake.responseUrl('sock-correct'), ephemeral: true }) });
+    const [opened] = await fake.waitForCalls('views.open', 1);
+    const view = opened?.body['view'] as Record<string, unknown>;
+    const ack = await fake.sendEnvelope({ type: 'interactive', accepts_response_payload: true, payload: viewSubmission(view, { [CORRECTION_TEXT_BLOCK]: 'Revised in 2018', [CORRECTION_LINK_BLOCK]: null }) });
+    expect(ack.payload).toMatchObject({ response_action: 'update' });
+    const { records } = await recordsIn(file, log, 3);
+    expect(records.map((r) => (r.type === 'feedback' ? `${r.vote}:${r.reason ?? ''}` : `correction:${r.text}`))).toEqual(['down:', 'down:wrong', 'correction:Revised in 2018']);
   });
 
   it('still answers, without feedback buttons, when the feedback store is down', async () => {
