@@ -2,6 +2,9 @@ import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { runTerminalChat } from '../adapters/terminal/chat.js';
 import { createBot } from './bot/bot.js';
+import { createLogger } from './bot/log.js';
+import { createMemoryStore } from './bot/store.js';
+import { createFeedbackRecording } from './bot/feedback.js';
 import { defineCommand, formatSynopsis, runCommand, UsageError, type CommandSpec, type OptionSpec } from './bot/command-line.js';
 import { ConfigError, knowledgeDirFrom, loadConfig } from './config.js';
 import { createEngine } from './engine/engine.js';
@@ -147,7 +150,12 @@ const check = (args: readonly string[]): Promise<number> =>
 const chat = (args: readonly string[]): Promise<number> =>
   runCommand(CHAT, args, async () => {
     const { engine } = await buildEngine();
-    await runTerminalChat({ bot: createBot({ getEngine: () => engine }), input: process.stdin, output: process.stdout });
+    // Only the feedback variables: the chat runs whatever else is configured (or half-configured).
+    const config = loadConfig({ FEEDBACK_LOG: process.env.FEEDBACK_LOG, FEEDBACK_HASH_KEY: process.env.FEEDBACK_HASH_KEY, FEEDBACK_LOG_MAX_BYTES: process.env.FEEDBACK_LOG_MAX_BYTES });
+    // Warnings (a failed append) go to stderr; stdout is the conversation.
+    const { feedback, records, persisted } = createFeedbackRecording({ config, store: createMemoryStore(), logger: createLogger('warn', process.stderr), quiet: true });
+    await runTerminalChat({ bot: createBot({ getEngine: () => engine }), input: process.stdin, output: process.stdout, feedback: { service: feedback, persisted } });
+    await records.flush();
     return 0;
   });
 

@@ -6,6 +6,9 @@ import { z } from 'zod';
  */
 export const DISCORD_READY_TIMEOUT_MS = 60_000;
 
+/** Shortest FEEDBACK_HASH_KEY accepted: a short key would let anyone rebuild the user hashes by trying ids. */
+export const FEEDBACK_HASH_KEY_MIN_CHARS = 16;
+
 /** Empty strings count as unset, so `FOO=` in a .env file means "use the default". */
 const optionalString = z.preprocess((value) => (value === '' ? undefined : value), z.string().trim().min(1).optional());
 const withDefault = <T extends z.ZodType>(schema: T, fallback: z.input<T>) =>
@@ -24,6 +27,13 @@ export const EnvSchema = z.object({
   HOST: withDefault(z.string(), '0.0.0.0'),
   PORT: withDefault(port, 3000),
   UNANSWERED_LOG: optionalString,
+  FEEDBACK_LOG: optionalString,
+  // A secret: the error names the variable and the rule, never the value.
+  FEEDBACK_HASH_KEY: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.string().min(FEEDBACK_HASH_KEY_MIN_CHARS, `must be at least ${FEEDBACK_HASH_KEY_MIN_CHARS} characters (e.g. openssl rand -hex 32)`).optional(),
+  ),
+  FEEDBACK_LOG_MAX_BYTES: withDefault(positiveInt, 10 * 1024 * 1024),
   RATE_LIMIT_PER_MINUTE: withDefault(positiveInt, 20),
   WATCH_KNOWLEDGE: withDefault(z.enum(['true', 'false']), 'true'),
   REDIS_URL: z.preprocess(
@@ -88,6 +98,12 @@ export interface Config {
   readonly host: string;
   readonly port: number;
   readonly unansweredLog?: string;
+  /** Where feedback and corrections are appended (JSON lines); unset: kept in memory only. */
+  readonly feedbackLog?: string;
+  /** Key of the user id hashes in feedback records; unset: a random key per process. */
+  readonly feedbackHashKey?: string;
+  /** Size at which the feedback log rotates to `<file>.1`. */
+  readonly feedbackLogMaxBytes: number;
   readonly rateLimitPerMinute: number;
   readonly watchKnowledge: boolean;
   /** Shared state for several replicas; unset: everything stays in this process's memory. */
@@ -132,6 +148,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     host: e.HOST,
     port: e.PORT,
     ...(e.UNANSWERED_LOG ? { unansweredLog: e.UNANSWERED_LOG } : {}),
+    ...(e.FEEDBACK_LOG ? { feedbackLog: e.FEEDBACK_LOG } : {}),
+    ...(e.FEEDBACK_HASH_KEY ? { feedbackHashKey: e.FEEDBACK_HASH_KEY } : {}),
+    feedbackLogMaxBytes: e.FEEDBACK_LOG_MAX_BYTES,
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     watchKnowledge: e.WATCH_KNOWLEDGE === 'true',
     ...(e.REDIS_URL ? { redis: Object.freeze({ url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX, optional: e.REDIS_OPTIONAL === 'true' }) } : {}),

@@ -35,12 +35,13 @@ function platformLaunchers(config: Config, sharded?: ShardedDiscord): PlatformLa
       platform: 'slack',
       // In HTTP mode Bolt's server on PORT serves /slack/events and the health routes: one port.
       servesRoutes: slack.mode === 'http',
-      async start({ bot, logger, routes, store }) {
+      async start({ bot, logger, routes, store, feedback }) {
         const adapter = await startSlackAdapter({
           config: slack,
           bot,
           logger,
           store,
+          feedback,
           host: config.host,
           port: config.port,
           ...(slack.mode === 'http' ? { customRoutes: routes } : {}),
@@ -62,8 +63,8 @@ function discordLauncher(discord: DiscordConfig): PlatformLauncher {
   return {
     platform: 'discord',
     servesRoutes: false,
-    async start({ bot, logger, store }) {
-      const adapter = await startDiscordAdapter({ config: discord, bot, logger, store });
+    async start({ bot, logger, store, feedback }) {
+      const adapter = await startDiscordAdapter({ config: discord, bot, logger, store, feedback });
       return {
         details: { mode: 'gateway', shardCount: adapter.client.options.shardCount ?? 1, guilds: adapter.client.guilds.cache.size },
         // Every shard, live: the client's own ready flag stays true while a shard reconnects.
@@ -101,7 +102,7 @@ async function main(): Promise<number | undefined> {
     return undefined;
   }
   installSignalHandlers({ stop: app.stop, logger, exit });
-  await runTerminalChat({ bot: app.bot, input: process.stdin, output: process.stdout });
+  await runTerminalChat({ bot: app.bot, input: process.stdin, output: process.stdout, feedback: { service: app.feedback, persisted: app.feedbackPersisted } });
   await app.stop();
   return 0;
 }

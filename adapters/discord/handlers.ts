@@ -20,6 +20,8 @@ import {
   rememberMessageAnswer,
 } from './conversation.js';
 import { parseFactCustomId } from './custom-ids.js';
+import type { FeedbackService } from '../../src/bot/feedback.js';
+import { handleFeedbackButton, handleFeedbackModal, isFeedbackCustomId, withFeedbackRow } from './feedback.js';
 import {
   DISCORD_MAX_AUTOCOMPLETE_CHOICES,
   formatApology,
@@ -44,6 +46,8 @@ export interface HandlerDeps {
   readonly memory: ConversationMemory;
   /** Defaults to {@link INTERACTION_DEFER_AFTER_MS}. */
   readonly deferAfterMs?: number;
+  /** Records 👍 / 👎 and corrections; without it answers carry no feedback buttons. */
+  readonly feedback?: FeedbackService;
 }
 
 /** The error boundary of one interaction: never rejects; a failure is logged by ids and answered with an apology. */
@@ -66,7 +70,10 @@ export async function handleInteraction(
       }
       await handleCommand(interaction, deps, started);
     } else if (interaction.isButton()) {
-      await handleButton(interaction, deps, started);
+      if (isFeedbackCustomId(interaction.customId)) await handleFeedbackButton(interaction, deps.feedback, deps.logger);
+      else await handleButton(interaction, deps, started);
+    } else if (interaction.isModalSubmit()) {
+      await handleFeedbackModal(interaction, deps.feedback, deps.logger);
     }
   } catch (error) {
     deps.logger.error(
@@ -121,7 +128,7 @@ export async function handleMessage(
       eventId: message.id,
     };
     const reply = await deps.bot.ask(question, context, await recallForMessage(message, deps.memory));
-    const sent = await send(formatDiscordReply(reply));
+    const sent = await send(await render(reply, deps, question));
     await keepContext(() => rememberMessageAnswer(message, sent, reply, deps.memory), deps.logger, ids);
     logAnswered(deps.logger, { ...ids, source: inGuild ? 'mention' : 'dm' }, reply, started);
   } catch (error) {
@@ -166,7 +173,7 @@ async function handleCommand(
     // bot's rate limit and metrics see it like any other question.
     return deps.bot.ask(question, context, await recallForInteraction(interaction, deps.memory));
   };
-  await answerInteraction(interaction, work, ephemeral, deps, started, 'command');
+  await answerInteraction(interaction, work, ephemeral, deps, started, 'command', ref ? '' : question);
 }
 
 async function handleButton(
@@ -189,6 +196,8 @@ async function handleButton(
     deps,
     started,
     'button',
+    // The suggestion's label is the question the user picked.
+    buttonLabel(interaction),
   );
 }
 
@@ -203,6 +212,7 @@ async function answerInteraction(
   deps: HandlerDeps,
   started: number,
   source: 'command' | 'button',
+  question: string,
 ): Promise<void> {
   const flags = ephemeral ? MessageFlags.Ephemeral : undefined;
   const pending = work();
@@ -219,12 +229,12 @@ async function answerInteraction(
     if (first === 'slow') {
       await interaction.deferReply(flags ? { flags } : {});
       reply = await pending;
-      const edited = await interaction.editReply(formatDiscordReply(reply));
+      const edited = await interaction.editReply((await render(reply, deps, question)));
       if (!ephemeral) answerId = edited.id;
     } else {
       reply = first;
-      if (ephemeral) await interaction.reply({ ...formatDiscordReply(reply), flags: MessageFlags.Ephemeral });
-      else answerId = (await interaction.reply({ ...formatDiscordReply(reply), withResponse: true })).resource?.message?.id;
+      if (ephemeral) await interaction.reply({ ...(await render(reply, deps, question)), flags: MessageFlags.Ephemeral });
+      else answerId = (await interaction.reply({ ...(await render(reply, deps, question)), withResponse: true })).resource?.message?.id;
     }
   } finally {
     clearTimeout(timer);
@@ -257,6 +267,27 @@ async function keepContext(remember: () => Promise<void>, logger: Logger, ids: R
     await remember();
   } catch (error) {
     logger.warn({ ...ids, err: describeError(error) }, 'discord: conversation context not kept');
+  }
+}
+
+function buttonLabel(interaction: ButtonInteraction): string {
+  // `component` is looked up in the message's components, and is null when the message does not carry them.
+  const component = interaction.component as { label?: unknown } | null;
+  const label = component?.label;
+  return typeof label === 'string' ? label : '';
+}
+
+/** The reply as a message; an answer gets the 👍 / 👎 row when feedback is on. */
+async function render(reply: Reply, deps: HandlerDeps, question: string): Promise<DiscordMessagePayload> {
+  const payload = formatDiscordReply(reply);
+  if (!deps.feedback || reply.kind !== 'answer' || !reply.factId) return payload;
+  try {
+    const answerId = await deps.feedback.rememberAnswer({ platform: 'discord', factId: reply.factId, question });
+    return withFeedbackRow(payload, { factId: reply.factId, language: reply.language, answerId });
+  } catch (error) {
+    // The store is down: the answer still goes out, without buttons.
+    deps.logger.warn({ err: describeError(error), factId: reply.factId }, 'discord: feedback unavailable for this answer');
+    return payload;
   }
 }
 

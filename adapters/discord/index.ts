@@ -6,6 +6,7 @@ import type { Logger } from '../../src/bot/log.js';
 import { createConversationMemory } from '../../src/bot/conversation.js';
 import { createDedupCache } from '../../src/bot/dedup.js';
 import { createMemoryStore, type KeyValueStore } from '../../src/bot/store.js';
+import type { FeedbackService } from '../../src/bot/feedback.js';
 import { describeError, handleInteraction, handleMessage, type HandlerDeps } from './handlers.js';
 
 /** How long stop() waits for replies in flight when the caller gives no limit. */
@@ -22,6 +23,8 @@ export interface DiscordAdapterOptions {
    * Conversation contexts (follow-up questions) live there too. Defaults to this adapter's own memory.
    */
   store?: KeyValueStore;
+  /** Records 👍 / 👎 and corrections from the answers' buttons; without it answers have none. */
+  feedback?: FeedbackService;
 }
 
 /** A running Discord connection. */
@@ -60,6 +63,7 @@ export async function startDiscordAdapter(options: DiscordAdapterOptions): Promi
     logger,
     commandName: config.command,
     memory: createConversationMemory(options.store ?? createMemoryStore()),
+    ...(options.feedback ? { feedback: options.feedback } : {}),
   };
 
   // Replies in flight are counted so stop() can let them finish; once stopping, new events are ignored.

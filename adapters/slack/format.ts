@@ -1,6 +1,7 @@
 import type { types } from '@slack/bolt';
 import { renderPlainText } from '../../src/engine/render.js';
 import type { Language, Reply } from '../../src/engine/types.js';
+import { formatFeedbackBlock } from './feedback.js';
 
 export type KnownBlock = types.KnownBlock;
 type Button = types.Button;
@@ -61,6 +62,8 @@ const LABELS = {
 export interface SlackFormatOptions {
   /** Add the "Share in channel" button (ephemeral slash-command answers). */
   readonly shareButton?: boolean;
+  /** The answer's id for the 👍 / 👎 buttons (answers only; see feedback.ts). */
+  readonly feedbackAnswerId?: string;
 }
 
 export interface SlackMessage {
@@ -178,6 +181,9 @@ export function formatSlackReply(reply: Reply, options: SlackFormatOptions = {})
   const shareValue = reply.factId ? encodeFactRef(reply.factId, reply.language) : undefined;
   if (options.shareButton && reply.kind === 'answer' && shareValue) {
     tail.push({ type: 'actions', elements: [{ ...button(ACTION_SHARE, labels.share, shareValue), style: 'primary' }] });
+  }
+  if (options.feedbackAnswerId && reply.kind === 'answer' && shareValue && reply.factId) {
+    tail.push(formatFeedbackBlock({ factId: reply.factId, language: reply.language, answerId: options.feedbackAnswerId }));
   }
 
   // renderPlainText shows the year line itself, so the fallback keeps it too.

@@ -11,6 +11,7 @@ import { createDedupCache } from '../../src/bot/dedup.js';
 import { createMemoryStore } from '../../src/bot/store.js';
 import type { KeyValueStore } from '../../src/bot/store.js';
 import { registerAppHome } from './app-home.js';
+import type { FeedbackService } from '../../src/bot/feedback.js';
 import { registerSlackListeners } from './listeners.js';
 import { createSlackHttpReceiver } from './receiver.js';
 
@@ -46,6 +47,8 @@ export interface SlackAdapterOptions {
    * retry that reaches another replica is still dropped). Defaults to this adapter's own memory.
    */
   store?: KeyValueStore;
+  /** Records 👍 / 👎 and corrections from the answers' buttons; without it answers have none. */
+  feedback?: FeedbackService;
 }
 
 export interface SlackAdapter {
@@ -103,7 +106,14 @@ export async function startSlackAdapter(options: SlackAdapterOptions): Promise<S
   const inFlight = createInFlight();
   app.use(({ next }) => inFlight.track(next));
   const memory = createConversationMemory(options.store ?? createMemoryStore());
-  registerSlackListeners(app, { bot: options.bot, logger, command: config.command, dedup: createDedupCache(options.store ? { store: options.store } : {}), memory });
+  registerSlackListeners(app, {
+    bot: options.bot,
+    logger,
+    command: config.command,
+    dedup: createDedupCache(options.store ? { store: options.store } : {}),
+    memory,
+    ...(options.feedback ? { feedback: options.feedback } : {}),
+  });
   registerAppHome(app, { bot: options.bot, logger, command: config.command, memory });
   await app.init();
 

@@ -4,6 +4,8 @@ import type { Reply } from '../../src/engine/types.js';
 import type { Logger } from '../../src/bot/log.js';
 import { askInConversation, type ConversationMemory } from '../../src/bot/conversation.js';
 import type { DedupCache } from '../../src/bot/dedup.js';
+import type { FeedbackService } from '../../src/bot/feedback.js';
+import { registerFeedbackListeners } from './feedback.js';
 import {
   ACTION_SHARE,
   ACTION_SUGGEST_PREFIX,
@@ -43,6 +45,8 @@ export interface ListenerDeps {
   readonly dedup: DedupCache;
   /** The context of each thread and DM, so that a follow-up resolves against the last answer there. */
   readonly memory: ConversationMemory;
+  /** Records 👍 / 👎 and corrections; without it answers carry no feedback buttons. */
+  readonly feedback?: FeedbackService;
 }
 
 /** Help keywords for the slash command; anything else is a question. */
@@ -91,17 +95,31 @@ export function registerSlackListeners(app: App, deps: ListenerDeps): void {
     ids: LogIds,
     produce: () => Promise<Reply>,
     formatOptions: SlackFormatOptions = {},
+    question = '',
   ): Promise<void> => {
     const started = performance.now();
     try {
       const reply = await produce();
-      await deliver(client, destination, formatSlackReply(reply, formatOptions));
+      const feedbackAnswerId = await rememberAnswer(reply, question);
+      await deliver(client, destination, formatSlackReply(reply, { ...formatOptions, ...(feedbackAnswerId ? { feedbackAnswerId } : {}) }));
       logger.info(
         { ...ids, kind: reply.kind, factId: reply.factId, confidence: reply.confidence, latencyMs: Math.round(performance.now() - started) },
         'slack: replied',
       );
     } catch (error) {
       await apologise(client, destination, ids, error);
+    }
+  };
+
+  /** An answer gets 👍 / 👎 buttons when feedback is on; other replies (abstentions, help, notices) do not. */
+  const rememberAnswer = async (reply: Reply, question: string): Promise<string | undefined> => {
+    if (!deps.feedback || reply.kind !== 'answer' || !reply.factId) return undefined;
+    try {
+      return await deps.feedback.rememberAnswer({ platform: 'slack', factId: reply.factId, question });
+    } catch (error) {
+      // The store is down: the answer still goes out, without buttons.
+      logger.warn({ err: error, factId: reply.factId }, 'slack: feedback unavailable for this answer');
+      return undefined;
     }
   };
 
@@ -134,7 +152,8 @@ export function registerSlackListeners(app: App, deps: ListenerDeps): void {
     const ids: LogIds = { team: body.team_id, channel: event.channel, user: event.user, eventId: body.event_id, source: isDm ? 'dm' : 'mention' };
     const destination: Destination = { kind: 'channel', channel: event.channel, ...(threadTs ? { threadTs } : {}) };
     const conversation = conversationKey(body.team_id, event.channel, threadTs);
-    await answer(client, destination, ids, () => askInConversation(bot, deps.memory, conversation, toQuestion(event.text, context.botUserId), askContext(ids)));
+    const question = toQuestion(event.text, context.botUserId);
+    await answer(client, destination, ids, () => askInConversation(bot, deps.memory, conversation, question, askContext(ids)), {}, question);
   });
 
   app.message(async ({ message, body, context, client }) => {
@@ -150,7 +169,8 @@ export function registerSlackListeners(app: App, deps: ListenerDeps): void {
     if (!(await firstDelivery(message.channel, message.ts))) return;
     const ids: LogIds = { team: body.team_id, channel: message.channel, user: message.user, eventId: body.event_id, source: isDm ? 'dm' : 'thread' };
     const destination: Destination = { kind: 'channel', channel: message.channel, ...(message.thread_ts ? { threadTs: message.thread_ts } : {}) };
-    await answer(client, destination, ids, () => askInConversation(bot, deps.memory, conversation, toQuestion(message.text, context.botUserId), askContext(ids)));
+    const question = toQuestion(message.text, context.botUserId);
+    await answer(client, destination, ids, () => askInConversation(bot, deps.memory, conversation, question, askContext(ids)), {}, question);
   });
 
   app.command(`/${deps.command}`, async ({ command, ack, respond, client, context }) => {
@@ -169,7 +189,7 @@ export function registerSlackListeners(app: App, deps: ListenerDeps): void {
       await answer(client, destination, ids, () => Promise.resolve(bot.help(language)));
       return;
     }
-    await answer(client, destination, ids, () => bot.ask(question, askContext(ids)), { shareButton: true });
+    await answer(client, destination, ids, () => bot.ask(question, askContext(ids)), { shareButton: true }, question);
   });
 
   app.action<BlockAction>(new RegExp(`^${ACTION_SUGGEST_PREFIX}\\d+$`), async ({ ack, body, action, respond, client }) => {
@@ -182,9 +202,11 @@ export function registerSlackListeners(app: App, deps: ListenerDeps): void {
     }
     // Answer where the suggestion was shown: the same thread, the same DM, or ephemerally to the asker.
     const destination = destinationOfAction(body, respond);
+    // The suggestion's label is the question the user picked.
+    const question = action.type === 'button' ? action.text.text : '';
     await answer(client, destination, ids, () => bot.answerFact(ref.factId, ref.language, askContext(ids)), {
       shareButton: destination.kind === 'ephemeral',
-    });
+    }, question);
   });
 
   app.action<BlockAction>(ACTION_SHARE, async ({ ack, body, action, respond, client }) => {
@@ -205,7 +227,8 @@ export function registerSlackListeners(app: App, deps: ListenerDeps): void {
         await deliver(client, ephemeral, formatSlackReply(reply));
         return;
       }
-      const message = formatSlackReply(reply);
+      const feedbackAnswerId = await rememberAnswer(reply, '');
+      const message = formatSlackReply(reply, feedbackAnswerId ? { feedbackAnswerId } : {});
       try {
         await client.chat.postMessage({ channel, text: message.text, blocks: message.blocks, unfurl_links: false, unfurl_media: false });
       } catch (error) {
@@ -222,6 +245,8 @@ export function registerSlackListeners(app: App, deps: ListenerDeps): void {
       await apologise(client, ephemeral, ids, error);
     }
   });
+
+  if (deps.feedback) registerFeedbackListeners(app, { feedback: deps.feedback, logger });
 
   // Anything that escapes a listener (middleware, ack failures) ends here: log, never crash.
   app.error((error) => {

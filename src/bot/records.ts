@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { appendFile } from 'node:fs/promises';
+import { appendFile, readFile, rename, stat } from 'node:fs/promises';
 import { z } from 'zod';
 import type { Logger } from './log.js';
 
@@ -66,14 +66,41 @@ export interface RecordLog {
   flush(): Promise<void>;
 }
 
-/** Appends records to `file`, one JSON line each, in order (one write per line keeps lines whole). */
-export function createFileRecordLog(options: { file: string; logger: Logger }): RecordLog {
+/**
+ * A log file rotates when the next line would take it past this size: it becomes `<file>.1` (the
+ * previous `.1` is dropped) and a new file starts. 10 MB holds tens of thousands of records, months
+ * of feedback for one fact base, and stays quick for `npm run report` to read.
+ */
+export const RECORD_LOG_MAX_BYTES = 10 * 1024 * 1024;
+
+export interface FileRecordLogOptions {
+  readonly file: string;
+  readonly logger: Logger;
+  /** Rotation size; defaults to {@link RECORD_LOG_MAX_BYTES}. */
+  readonly maxBytes?: number;
+}
+
+/**
+ * Appends records to `file`, one JSON line each, in order: one write per line keeps lines whole, so
+ * a crash loses at most the record in flight. Rotates by size to `<file>.1`.
+ */
+export function createFileRecordLog(options: FileRecordLogOptions): RecordLog {
+  const maxBytes = options.maxBytes ?? RECORD_LOG_MAX_BYTES;
   let pending: Promise<void> = Promise.resolve();
+  const write = async (line: string): Promise<void> => {
+    // The size is read each time rather than counted here: other processes (Discord shards) may append to the same file.
+    const size = await stat(options.file).then((s) => s.size, () => 0);
+    if (size > 0 && size + Buffer.byteLength(line, 'utf8') > maxBytes) {
+      await rename(options.file, `${options.file}.1`);
+      options.logger.info({ file: options.file, bytes: size }, 'record log: rotated');
+    }
+    await appendFile(options.file, line, 'utf8');
+  };
   return {
     append(record) {
       const line = `${JSON.stringify(record)}\n`;
       pending = pending.then(() =>
-        appendFile(options.file, line, 'utf8').catch((error: unknown) => {
+        write(line).catch((error: unknown) => {
           options.logger.error({ err: error, file: options.file }, 'record log: append failed');
         }),
       );
@@ -83,13 +110,18 @@ export function createFileRecordLog(options: { file: string; logger: Logger }): 
   };
 }
 
-/** Keeps records in the process (terminal mode without a log file, and tests). */
-export function createMemoryRecordLog(): RecordLog & { readonly records: readonly CuratorRecord[] } {
+/** Records a memory log keeps at most (the oldest go first): a process without FEEDBACK_LOG must not grow without bound. */
+export const MEMORY_RECORD_LOG_MAX = 10_000;
+
+/** Keeps records in the process (no FEEDBACK_LOG, and tests), at most `max` of them. */
+export function createMemoryRecordLog(options: { max?: number } = {}): RecordLog & { readonly records: readonly CuratorRecord[] } {
+  const max = options.max ?? MEMORY_RECORD_LOG_MAX;
   const records: CuratorRecord[] = [];
   return {
     records,
     append(record) {
       records.push(record);
+      if (records.length > max) records.splice(0, records.length - max);
       return Promise.resolve();
     },
     flush: () => Promise.resolve(),
@@ -114,6 +146,38 @@ export function parseRecords(text: string): { records: CuratorRecord[]; skipped:
     else skipped += 1;
   }
   return { records, skipped };
+}
+
+/**
+ * Reads a record log with its rotated part (`<file>.1` first, then `<file>`); a missing file is an
+ * empty log. Malformed lines are skipped, and their count is logged as a warning, never fatal.
+ */
+export async function readRecordLog(file: string, logger: Logger): Promise<{ records: CuratorRecord[]; skipped: number }> {
+  const read = (path: string): Promise<string> =>
+    readFile(path, 'utf8').catch((error: unknown) => {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return '';
+      throw error;
+    });
+  const text = `${await read(`${file}.1`)}\n${await read(file)}`;
+  const parsed = parseRecords(text);
+  if (parsed.skipped > 0) logger.warn({ file, skipped: parsed.skipped }, 'record log: malformed lines skipped');
+  return parsed;
+}
+
+/**
+ * The votes that count: the last one of each user on each answer (a user who changes their mind
+ * counts once, with their latest vote). Records are taken in log order.
+ */
+export function latestVotes(records: readonly CuratorRecord[]): FeedbackRecord[] {
+  const latest = new Map<string, FeedbackRecord>();
+  for (const record of records) {
+    if (record.type !== 'feedback') continue;
+    const key = `${record.platform}\u0000${record.answerId}\u0000${record.user}`;
+    // Delete first so that the map's order is the order of each vote's last change.
+    latest.delete(key);
+    latest.set(key, record);
+  }
+  return [...latest.values()];
 }
 
 /**

@@ -10,8 +10,10 @@ import { createMetrics, type Metrics } from './metrics.js';
 import { createRateLimitGate } from './rate-limit.js';
 import { createReadiness, type Readiness } from './readiness.js';
 import { createReloader, type Reloader } from './reload.js';
-import { createUnansweredLog, scrubPersonalData, type UnansweredEntry, type UnansweredLog } from '../curator/unanswered.js';
+import { createUnansweredLog, type UnansweredEntry, type UnansweredLog } from '../curator/unanswered.js';
+import { scrubPersonalData } from '../bot/scrub.js';
 import { createMemoryStore, type KeyValueStore } from '../bot/store.js';
+import { createFeedbackRecording, type FeedbackService } from '../bot/feedback.js';
 import { createStreamLog } from './redis-records.js';
 import { connectRedisStore, type SharedStore } from './redis-store.js';
 
@@ -36,6 +38,8 @@ export interface PlatformDeps {
   readonly routes: HttpRoute[];
   /** Short-lived state shared by every replica (Redis when REDIS_URL is set, else this process's memory): de-duplication marks, context. */
   readonly store: KeyValueStore;
+  /** Records 👍/👎 and suggested corrections (FEEDBACK_LOG), once per user and answer. */
+  readonly feedback: FeedbackService;
 }
 
 /** A started platform, as the process sees it. */
@@ -80,6 +84,10 @@ export interface AppOptions {
 /** The running process. */
 export interface RunningApp {
   readonly bot: Bot;
+  /** The feedback service the platforms use; the terminal chat's `good` / `bad` use it too. */
+  readonly feedback: FeedbackService;
+  /** True when feedback goes to FEEDBACK_LOG (false: memory only). */
+  readonly feedbackPersisted: boolean;
   readonly metrics: Metrics;
   readonly readiness: Readiness;
   /** The port `/healthz`, `/readyz` and `/metrics` are served on (undefined in terminal mode). */
@@ -135,6 +143,8 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   }
   const store: KeyValueStore = shared ?? createMemoryStore();
 
+  const { feedback, records, persisted: feedbackPersisted } = createFeedbackRecording({ config, store, logger, quiet: !hosted });
+
   // With Redis every replica's unanswered questions go to one stream that `npm run report` reads; UNANSWERED_LOG, if set, keeps a local copy.
   const unansweredSinks = shared ? [createStreamLog<UnansweredEntry>({ redis: shared.redis, stream: 'unanswered', logger })] : [];
   const unanswered: UnansweredLog | undefined =
@@ -174,7 +184,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   let httpPort = server?.port;
   const results = await Promise.allSettled(
     platforms.map(async (launcher) => {
-      const platform = await launcher.start({ bot, logger, routes, store });
+      const platform = await launcher.start({ bot, logger, routes, store, feedback });
       started.push({ launcher, platform });
       if (launcher.servesRoutes && typeof platform.details['port'] === 'number') httpPort = platform.details['port'];
       if (platform.isConnected) readiness.probe(launcher.platform, platform.isConnected, 'disconnected, reconnecting');
@@ -215,12 +225,15 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     }
     await server?.close();
     await unanswered?.flush();
+    await records.flush();
     await shared?.close();
     if (hosted) logger.info({ elapsedMs: Math.round(performance.now() - begun) }, 'shutdown: done');
   };
 
   return {
     bot,
+    feedback,
+    feedbackPersisted,
     metrics,
     readiness,
     httpPort,

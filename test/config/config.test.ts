@@ -37,6 +37,22 @@ describe('loadConfig', () => {
     expect(problemsOf({ REDIS_OPTIONAL: 'yes' })).toEqual([expect.stringMatching(/^REDIS_OPTIONAL: /)]);
   });
 
+  it('reads the feedback variables, and names a short FEEDBACK_HASH_KEY without showing it', () => {
+    expect(loadConfig({})).toMatchObject({ feedbackLogMaxBytes: 10 * 1024 * 1024 });
+    expect(loadConfig({}).feedbackLog).toBeUndefined();
+    expect(loadConfig({ FEEDBACK_LOG: '/data/feedback.jsonl', FEEDBACK_HASH_KEY: 'a-long-enough-secret', FEEDBACK_LOG_MAX_BYTES: '2048' })).toMatchObject({
+      feedbackLog: '/data/feedback.jsonl',
+      feedbackHashKey: 'a-long-enough-secret',
+      feedbackLogMaxBytes: 2048,
+    });
+    const problems = problemsOf({ FEEDBACK_HASH_KEY: 'short-secret', FEEDBACK_LOG_MAX_BYTES: '0' });
+    expect(problems).toEqual([
+      expect.stringMatching(/^FEEDBACK_HASH_KEY: must be at least 16 characters/),
+      expect.stringMatching(/^FEEDBACK_LOG_MAX_BYTES: must be positive/),
+    ]);
+    expect(problems.join('\n')).not.toContain('short-secret');
+  });
+
   it('treats empty strings as unset', () => {
     expect(loadConfig({ PORT: '', SLACK_BOT_TOKEN: '', LOG_LEVEL: '' }).port).toBe(3000);
   });

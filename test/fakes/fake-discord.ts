@@ -114,6 +114,14 @@ export interface ButtonOptions {
   readonly user?: FakeUser;
 }
 
+export interface ModalSubmitOptions {
+  readonly customId: string;
+  /** The text inputs' values by custom id; `null` leaves an optional input empty. */
+  readonly values: Readonly<Record<string, string | null>>;
+  readonly dm?: boolean;
+  readonly user?: FakeUser;
+}
+
 export interface MessageOptions {
   readonly content: string;
   readonly author?: FakeUser;
@@ -200,6 +208,8 @@ export interface FakeDiscord {
   sendAutocomplete(options?: AutocompleteOptions): Dispatched<InteractionPayload>;
   /** Builds and dispatches a MESSAGE_COMPONENT interaction (type 3) for a button. */
   sendButton(options: ButtonOptions): Dispatched<InteractionPayload>;
+  /** Builds and dispatches a MODAL_SUBMIT interaction (type 5), inputs in action rows as Discord sends them. */
+  sendModalSubmit(options: ModalSubmitOptions): Dispatched<InteractionPayload>;
   /** Builds and dispatches MESSAGE_CREATE. */
   sendMessage(options: MessageOptions): Dispatched<MessagePayload>;
   /** Registered commands, as stored by the last PUT (key: `global` or the guild id). */
@@ -228,6 +238,7 @@ export const InteractionKind = {
   ApplicationCommand: 2,
   MessageComponent: 3,
   Autocomplete: 4,
+  ModalSubmit: 5,
 } as const;
 
 const API_PREFIX = '/api/v10';
@@ -1020,6 +1031,22 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
         ...base,
         message,
         data: { custom_id: options.customId, component_type: 2 },
+      } as unknown as InteractionPayload;
+      const dispatchedAt = performance.now();
+      dispatchAll('INTERACTION_CREATE', payload);
+      return { payload, dispatchedAt };
+    },
+
+    sendModalSubmit(options) {
+      const payload = {
+        ...interactionBase(InteractionKind.ModalSubmit, options),
+        data: {
+          custom_id: options.customId,
+          components: Object.entries(options.values).map(([customId, value]) => ({
+            type: 1,
+            components: [{ type: 4, custom_id: customId, value: value ?? '' }],
+          })),
+        },
       } as unknown as InteractionPayload;
       const dispatchedAt = performance.now();
       dispatchAll('INTERACTION_CREATE', payload);

@@ -168,6 +168,11 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
         const users = typeof body['users'] === 'string' ? body['users'] : '';
         return { ok: true, channel: { id: dmChannelOf(users) } };
       }
+      case 'views.open': {
+        // Slack answers with the view as opened; tests read the request for what was asked.
+        const view = isRecord(body['view']) ? body['view'] : {};
+        return { ok: true, view: { id: `V${String(100 + tsCounter++)}`, ...view } };
+      }
       case 'apps.connections.open':
         return { ok: true, url: `${baseUrl.replace(/^http/, 'ws')}/link/?ticket=${randomUUID()}&app_id=${identity.appId}` };
       default:

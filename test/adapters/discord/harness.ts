@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { startDiscordAdapter, type DiscordAdapter } from '../../../adapters/discord/index.js';
+import type { FeedbackService } from '../../../src/bot/feedback.js';
 import type { Bot } from '../../../src/bot/bot.js';
 import type { DiscordConfig } from '../../../src/config.js';
 import { createLogger } from '../../../src/bot/log.js';
@@ -45,7 +46,7 @@ export interface Harness {
 
 /** Starts the fake Discord and the real adapter (real discord.js Client) connected to it. */
 export async function startHarness(
-  options: { bot?: Bot; fake?: FakeDiscordOptions; store?: KeyValueStore } = {},
+  options: { bot?: Bot; fake?: FakeDiscordOptions; store?: KeyValueStore; feedback?: FeedbackService } = {},
 ): Promise<Harness> {
   const fake = await startFakeDiscord(options.fake);
   const { sink, lines } = lineSink();
@@ -58,6 +59,7 @@ export async function startHarness(
       bot,
       logger,
       ...(options.store ? { store: options.store } : {}),
+      ...(options.feedback ? { feedback: options.feedback } : {}),
     });
   } catch (error) {
     await fake.close();

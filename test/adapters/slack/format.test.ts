@@ -271,6 +271,20 @@ describe('formatSlackReply', () => {
     expect(buttonsOf(formatSlackReply(NO_MATCH, { shareButton: true }).blocks).some((b) => b.action_id === ACTION_SHARE)).toBe(false);
   });
 
+  it('adds the 👍 / 👎 buttons to answers only, carrying language, fact and answer id', () => {
+    const message = formatSlackReply(GDP_2016, { shareButton: true, feedbackAnswerId: 'Ab3dE_9x' });
+    expect(message.blocks.at(-1)).toEqual({
+      type: 'actions',
+      block_id: 'haidian_feedback',
+      elements: [
+        { type: 'button', action_id: 'haidian_feedback_up', text: { type: 'plain_text', text: '👍', emoji: true }, value: 'en:gdp-2016:Ab3dE_9x' },
+        { type: 'button', action_id: 'haidian_feedback_down', text: { type: 'plain_text', text: '👎', emoji: true }, value: 'en:gdp-2016:Ab3dE_9x' },
+      ],
+    });
+    expectWithinLimits(message);
+    expect(buttonsOf(formatSlackReply(NO_MATCH, { feedbackAnswerId: 'Ab3dE_9x' }).blocks).some((b) => b.action_id.startsWith('haidian_feedback'))).toBe(false);
+  });
+
   it('respects every limit for a huge reply, and keeps the Share button', () => {
     const huge: Reply = {
       ...GDP_2016,

@@ -1,5 +1,6 @@
 import type { webApi } from '@slack/bolt';
 import type { Bot } from '../../../src/bot/bot.js';
+import type { FeedbackService } from '../../../src/bot/feedback.js';
 import type { SlackConfig } from '../../../src/config.js';
 import { createLogger, type Logger } from '../../../src/bot/log.js';
 import { startSlackAdapter, type SlackAdapter } from '../../../adapters/slack/index.js';
@@ -27,6 +28,7 @@ export interface Harness {
 export interface HarnessOptions {
   readonly mode?: 'http' | 'socket';
   readonly bot?: Bot;
+  readonly feedback?: FeedbackService;
   readonly customRoutes?: Parameters<typeof startSlackAdapter>[0]['customRoutes'];
 }
 
@@ -44,6 +46,7 @@ export interface LaunchOptions {
   readonly config: (fake: FakeSlack) => SlackConfig;
   readonly logger: Logger;
   readonly bot?: Bot;
+  readonly feedback?: FeedbackService;
   readonly retryConfig: webApi.RetryOptions;
   readonly customRoutes?: Parameters<typeof startSlackAdapter>[0]['customRoutes'];
 }
@@ -60,6 +63,7 @@ export async function launchSlack(options: LaunchOptions): Promise<LaunchedSlack
       host: '127.0.0.1',
       port: 0,
       ...(options.customRoutes ? { customRoutes: options.customRoutes } : {}),
+      ...(options.feedback ? { feedback: options.feedback } : {}),
       webApiRetryConfig: options.retryConfig,
     });
   } catch (error) {
@@ -88,6 +92,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         : { mode, botToken: BOT_TOKEN, appToken: APP_TOKEN, apiUrl: fake.apiUrl, command: 'haidian' },
     logger: createLogger('info', sink),
     ...(options.bot ? { bot: options.bot } : {}),
+    ...(options.feedback ? { feedback: options.feedback } : {}),
     ...(options.customRoutes ? { customRoutes: options.customRoutes } : {}),
     // Small so a retried call costs milliseconds in tests.
     retryConfig: { retries: 2, minTimeout: 0, maxTimeout: 10 },

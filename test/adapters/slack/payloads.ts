@@ -124,3 +124,20 @@ export function blockActions(button: ButtonInBlocks, where: ClickWhere): Record<
     ],
   };
 }
+
+/** A view_submission payload for the modal `view` (as views.open sent it) with `values` typed into its inputs. */
+export function viewSubmission(view: Record<string, unknown>, values: Readonly<Record<string, string | null>>, user = HUMAN): Record<string, unknown> {
+  const state: Record<string, Record<string, unknown>> = {};
+  for (const [blockId, value] of Object.entries(values)) state[blockId] = { value: { type: 'plain_text_input', value } };
+  return {
+    type: 'view_submission',
+    team: { id: TEAM_ID, domain: 'fake' },
+    user: { id: user, username: 'human', name: 'human', team_id: TEAM_ID },
+    api_app_id: 'A0001',
+    token: 'legacy-verification-token',
+    trigger_id: 'trigger-3',
+    view: { id: 'V0001', team_id: TEAM_ID, app_id: 'A0001', bot_id: 'BBOT0001', hash: '1710000000.abcd', ...view, state: { values: state } },
+    response_urls: [],
+    is_enterprise_install: false,
+  };
+}
