@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { runTerminalChat } from '../adapters/terminal/chat.js';
-import { createBot } from './bot/bot.js';
-import { defineCommand, formatSynopsis, runCommand, UsageError, type CommandSpec, type OptionSpec } from './bot/command-line.js';
+import { createBot, todayUtc } from './bot/bot.js';
+import { defineCommand, formatSynopsis, runCommand, UsageError, ValueError, type CommandSpec, type OptionSpec } from './bot/command-line.js';
 import { ConfigError, knowledgeDirFrom, loadConfig } from './config.js';
 import { createEngine } from './engine/engine.js';
 import { renderPlainText } from './engine/render.js';
@@ -11,8 +11,10 @@ import { formatEvalReport, parseEvalFile, runEval } from './curator/eval.js';
 import { REPORT_COMMAND, runReportCommand } from './curator/report-cli.js';
 import { KnowledgeError } from './knowledge/errors.js';
 import { checkEvidence, loadEvidence } from './knowledge/evidence.js';
+import { findDueReviews, formatReviewFinding, REVIEW_SOON_DAYS } from './knowledge/freshness.js';
 import { lintKnowledge, type LintFinding } from './knowledge/lint.js';
 import { loadKnowledge } from './knowledge/load.js';
+import { isCalendarDay } from './knowledge/schema.js';
 
 /** The JSON shape of one reply on the CLI (a stable contract: evaluation tools read it). */
 export function toCliJson(question: string, reply: Reply): Record<string, unknown> {
@@ -59,12 +61,22 @@ const EVAL = defineCommand({
   example: 'npm run eval -- test/eval/haidian-en.jsonl test/eval/haidian-zh.jsonl',
 });
 
+/** `parse` for `--today`: a real day written YYYY-MM-DD. */
+const calendarDay = (text: string): string => {
+  if (!isCalendarDay(text)) throw new ValueError('a real date written YYYY-MM-DD');
+  return text;
+};
+
 const CHECK = defineCommand({
   command: 'npm run knowledge:check',
-  summary: 'Validates the fact base in KNOWLEDGE_DIR and lints it: every example question must reach its own fact; lists evidence findings.',
-  options: { 'strict-evidence': { type: 'boolean', description: 'fail on evidence findings too (a fact without a passage, an answer number no passage gives)' } },
-  notes: 'exit codes: 0 valid and clean, 1 a lint problem or an invalid fact file, 2 usage error',
-  example: 'npm run knowledge:check',
+  summary: `Validates the fact base in KNOWLEDGE_DIR and lints it: every example question must reach its own fact; lists evidence findings and the facts past their review_by date or due within ${REVIEW_SOON_DAYS} days.`,
+  options: {
+    'strict-evidence': { type: 'boolean', description: 'fail on evidence findings too (a fact without a passage, an answer number no passage gives)' },
+    'strict-review': { type: 'boolean', description: `fail on facts past their review_by date or due within ${REVIEW_SOON_DAYS} days too` },
+    today: { type: 'string', value: 'YYYY-MM-DD', parse: calendarDay, description: "the day to check review dates against (default: today's UTC date)" },
+  },
+  notes: 'exit codes: 0 valid and clean, 1 a lint problem, an invalid fact file or (with --strict-evidence / --strict-review) such a finding, 2 usage error',
+  example: 'npm run knowledge:check -- --strict-review --today 2026-12-07',
 });
 
 async function* stdinLines(): AsyncGenerator<string> {
@@ -75,11 +87,12 @@ const ask = (args: readonly string[]): Promise<number> =>
   runCommand(ASK, args, async ({ values, positionals }) => {
     if (positionals.length === 0 && process.stdin.isTTY) throw new UsageError('no question: pass one, or pipe one per line on stdin');
     const { engine } = await buildEngine();
+    const today = todayUtc();
     // With --conversation the lines of one batch are one conversation (each follow-up sees the previous
     // reply's context); without it every line stands alone, as the `ask --json` contract says.
     let context: ConversationContext | undefined;
     const reply = (question: string): Reply => {
-      const result = engine.ask(question, values.conversation && context ? { context } : {});
+      const result = engine.ask(question, { today, ...(values.conversation && context ? { context } : {}) });
       context = result.context ?? context;
       return result;
     };
@@ -139,7 +152,18 @@ const check = (args: readonly string[]): Promise<number> =>
       process.stdout.write(`evidence: ${evidence.length} passages; ${missing} fact(s) without a passage\n`);
       printFindings(values['strict-evidence'] ? 'evidence' : 'evidence (warnings; --strict-evidence makes them fail)', evidenceFindings);
     }
-    return lint.length === 0 && (!values['strict-evidence'] || evidenceFindings.length === 0) ? 0 : 1;
+    // Review dates are warnings too: an overdue figure still answers (with its out-of-date line); --strict-review fails on them.
+    const today = values.today ?? todayUtc();
+    const due = findDueReviews(kb, today);
+    if (due.length === 0) process.stdout.write(`review: no fact is past its review_by date or due within ${REVIEW_SOON_DAYS} days (${today})\n`);
+    else {
+      const past = due.filter((f) => f.status === 'past').length;
+      const label = values['strict-review'] ? 'review' : 'review (warnings; --strict-review makes them fail)';
+      process.stdout.write(`${label}: on ${today}, ${past} fact(s) past their review_by date, ${due.length - past} due within ${REVIEW_SOON_DAYS} days:\n`);
+      for (const finding of due) process.stdout.write(`  ${finding.status === 'past' ? 'past' : 'soon'}: ${formatReviewFinding(finding)}\n`);
+    }
+    const failed = lint.length > 0 || (values['strict-evidence'] && evidenceFindings.length > 0) || (values['strict-review'] && due.length > 0);
+    return failed ? 1 : 0;
   });
 
 const chat = (args: readonly string[]): Promise<number> =>
