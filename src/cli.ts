@@ -2,19 +2,18 @@ import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { runTerminalChat } from '../adapters/terminal/chat.js';
 import { createBot, todayUtc } from './bot/bot.js';
-import { defineCommand, formatSynopsis, runCommand, UsageError, ValueError, type CommandSpec, type OptionSpec } from './bot/command-line.js';
+import { defineCommand, formatSynopsis, runCommand, UsageError, type CommandSpec, type OptionSpec } from './bot/command-line.js';
 import { ConfigError, knowledgeDirFrom, loadConfig } from './config.js';
 import { createEngine } from './engine/engine.js';
 import { renderPlainText } from './engine/render.js';
 import type { ConversationContext, Engine, Reply } from './engine/types.js';
 import { formatEvalReport, parseEvalFile, runEval } from './curator/eval.js';
-import { REPORT_COMMAND, runReportCommand } from './curator/report-cli.js';
+import { calendarDay, REPORT_COMMAND, runReportCommand } from './curator/report-cli.js';
 import { KnowledgeError } from './knowledge/errors.js';
 import { checkEvidence, loadEvidence } from './knowledge/evidence.js';
 import { findDueReviews, formatReviewFinding, REVIEW_SOON_DAYS } from './knowledge/freshness.js';
 import { lintKnowledge, type LintFinding } from './knowledge/lint.js';
 import { loadKnowledge } from './knowledge/load.js';
-import { isCalendarDay } from './knowledge/schema.js';
 
 /** The JSON shape of one reply on the CLI (a stable contract: evaluation tools read it). */
 export function toCliJson(question: string, reply: Reply): Record<string, unknown> {
@@ -60,12 +59,6 @@ const EVAL = defineCommand({
   positionals: { name: 'FILE.jsonl', description: 'a question file (at least one)', min: 1 },
   example: 'npm run eval -- test/eval/haidian-en.jsonl test/eval/haidian-zh.jsonl',
 });
-
-/** `parse` for `--today`: a real day written YYYY-MM-DD. */
-const calendarDay = (text: string): string => {
-  if (!isCalendarDay(text)) throw new ValueError('a real date written YYYY-MM-DD');
-  return text;
-};
 
 const CHECK = defineCommand({
   command: 'npm run knowledge:check',
@@ -174,7 +167,13 @@ const chat = (args: readonly string[]): Promise<number> =>
   });
 
 // The environment is read only when no log file is named: a curator can report on a copied log anywhere.
-const report = (args: readonly string[]): Promise<number> => runReportCommand(args, () => loadConfig(process.env).unansweredLog);
+const report = (args: readonly string[]): Promise<number> =>
+  runReportCommand(args, {
+    unansweredLog: () => loadConfig(process.env).unansweredLog,
+    feedbackLog: () => loadConfig(process.env).feedbackLog,
+    loadKnowledge: () => loadKnowledge(knowledgeDirFrom(process.env)),
+    today: todayUtc,
+  });
 
 const COMMANDS: Record<string, { readonly spec: CommandSpec<Record<string, OptionSpec>>; readonly run: (args: readonly string[]) => Promise<number> }> = {
   ask: { spec: ASK, run: ask },

@@ -24,6 +24,7 @@ export const EnvSchema = z.object({
   HOST: withDefault(z.string(), '0.0.0.0'),
   PORT: withDefault(port, 3000),
   UNANSWERED_LOG: optionalString,
+  FEEDBACK_LOG: optionalString,
   RATE_LIMIT_PER_MINUTE: withDefault(positiveInt, 20),
   WATCH_KNOWLEDGE: withDefault(z.enum(['true', 'false']), 'true'),
   REDIS_URL: z.preprocess(
@@ -88,6 +89,8 @@ export interface Config {
   readonly host: string;
   readonly port: number;
   readonly unansweredLog?: string;
+  /** File of the users' feedback and correction records (src/bot/records.ts); `npm run report` reads it. */
+  readonly feedbackLog?: string;
   readonly rateLimitPerMinute: number;
   readonly watchKnowledge: boolean;
   /** Shared state for several replicas; unset: everything stays in this process's memory. */
@@ -132,6 +135,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     host: e.HOST,
     port: e.PORT,
     ...(e.UNANSWERED_LOG ? { unansweredLog: e.UNANSWERED_LOG } : {}),
+    ...(e.FEEDBACK_LOG ? { feedbackLog: e.FEEDBACK_LOG } : {}),
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     watchKnowledge: e.WATCH_KNOWLEDGE === 'true',
     ...(e.REDIS_URL ? { redis: Object.freeze({ url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX, optional: e.REDIS_OPTIONAL === 'true' }) } : {}),
