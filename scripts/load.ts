@@ -1,13 +1,13 @@
 /**
  * `npm run load`: a bounded load test on 127.0.0.1. For each platform it starts a fake platform
- * (test/fakes), the bot in a process of its own (by default the real one, `src/main.ts`, as
- * production runs it; `--bot adapter`: only the platform adapter and the engine, scripts/load/
- * bot-process.ts), and sends questions at stepped rates, each for a fixed time. Per
+ * (test/fakes), the bot in a process of its own (by default the real one as production runs it,
+ * the compiled `node dist/src/main.js`, built first when dist/ is stale; `--tsx`: `src/main.ts` through
+ * tsx; `--bot adapter`: only the platform adapter and the engine, scripts/load/bot-process.ts), and sends questions at stepped rates, each for a fixed time. Per
  * step: answers per second, p50/p99 from the scheduled send to the answer reaching the fake, lost and
  * duplicated answers. It reports the highest rate held (p99 < 1 s, nothing lost or duplicated).
  *
  *   npm run load -- [--platform slack|discord|both] [--rates 50,100,200,400,800] [--seconds 5]
- *                   [--drain-seconds 5] [--max-seconds 240] [--bot main|adapter] [--replicas 1] [--json]
+ *                   [--drain-seconds 5] [--max-seconds 240] [--bot main|adapter] [--tsx] [--replicas 1] [--json]
  *
  * `--replicas 2` (Slack, `--bot main`): that many bot processes on one redis-server behind a
  * round-robin proxy (scripts/load/replicas.ts), measured as one bot.
@@ -18,7 +18,16 @@
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import {
+  defineCommand,
+  listOf,
+  numberIn,
+  oneOf,
+  runCommand,
+  UsageError,
+  wholeNumber,
+  type CommandValues,
+} from '../src/bot/command-line.js';
 import { startFakeDiscord } from '../test/fakes/fake-discord.js';
 import { startFakeSlack } from '../test/fakes/fake-slack.js';
 import { createDiscordDriver } from './load/discord-driver.js';
@@ -29,7 +38,8 @@ import {
   startBotProcess,
   type StepResult,
 } from './load/run.js';
-import { startMainProcess } from './load/main-process.js';
+import { buildIfStale } from './load/build.js';
+import { MAIN_COMMAND, startMainProcess, type MainRuntime } from './load/main-process.js';
 import { startReplicas } from './load/replicas.js';
 import { createSlackDriver } from './load/slack-driver.js';
 
@@ -39,6 +49,8 @@ const DEFAULT_RATES = [50, 100, 200, 400, 800];
 const MAX_RATE_PER_SECOND = 5_000;
 /** Questions sent before the steps, unmeasured (JIT, connections). */
 const WARMUP_QUESTIONS = 50;
+/** More replicas than this on one machine measure the machine, not the bot. */
+const MAX_REPLICAS = 8;
 // Fake credentials for the fake platforms; nothing here reaches a real Slack or Discord.
 const SIGNING_SECRET = 'load-test-signing-secret';
 const BOT_TOKEN = 'xoxb-load-test';
@@ -46,54 +58,57 @@ const DISCORD_TOKEN = 'load-test-discord-token';
 
 type Platform = 'slack' | 'discord';
 
-function parseOptions() {
-  const { values } = parseArgs({
-    options: {
-      platform: { type: 'string', default: 'both' },
-      rates: { type: 'string', default: DEFAULT_RATES.join(',') },
-      seconds: { type: 'string', default: '5' },
-      'drain-seconds': { type: 'string', default: '5' },
-      'max-seconds': { type: 'string', default: '240' },
-      bot: { type: 'string', default: 'main' },
-      replicas: { type: 'string', default: '1' },
-      'log-level': { type: 'string', default: 'info' },
-      json: { type: 'boolean', default: false },
-    },
-  });
-  const platforms: Platform[] =
-    values.platform === 'both' ? ['slack', 'discord'] : [values.platform as Platform];
-  if (!platforms.every((p) => p === 'slack' || p === 'discord'))
-    throw new Error(`--platform must be slack, discord or both (got ${values.platform})`);
-  const rates = values.rates.split(',').map((rate) => Number(rate.trim()));
-  if (rates.some((rate) => !Number.isFinite(rate) || rate <= 0 || rate > MAX_RATE_PER_SECOND))
-    throw new Error(`--rates must be numbers in 1..${MAX_RATE_PER_SECOND}, comma-separated`);
-  const seconds = Number(values.seconds);
-  const drainSeconds = Number(values['drain-seconds']);
-  const maxSeconds = Number(values['max-seconds']);
-  for (const [name, value] of Object.entries({
-    seconds,
-    'drain-seconds': drainSeconds,
-    'max-seconds': maxSeconds,
-  })) {
-    if (!Number.isFinite(value) || value <= 0 || value > 3_600)
-      throw new Error(`--${name} must be a number of seconds in (0, 3600]`);
-  }
-  if (values.bot !== 'main' && values.bot !== 'adapter')
-    throw new Error(`--bot must be main or adapter (got ${values.bot})`);
-  const replicas = Number(values.replicas);
-  if (!Number.isInteger(replicas) || replicas < 1 || replicas > 8)
-    throw new Error(`--replicas must be a whole number in 1..8 (got ${values.replicas})`);
+const LOAD_COMMAND = defineCommand({
+  command: 'npm run load',
+  summary:
+    'A bounded load test on 127.0.0.1: starts a fake Slack and/or Discord and the bot, sends questions at stepped rates and reports answers per second, p50/p99, lost and duplicated answers, and the highest rate held. By default the bot is the compiled build, as production runs it (node dist/src/main.js, built first when dist/ is stale).',
+  options: {
+    platform: { type: 'string', value: 'NAME', default: 'both', parse: oneOf('slack', 'discord', 'both'), description: 'slack, discord or both' },
+    rates: { type: 'string', value: 'LIST', default: DEFAULT_RATES.join(','), parse: listOf(numberIn(0, MAX_RATE_PER_SECOND), `rates in (0, ${MAX_RATE_PER_SECOND}] per second`), description: 'questions per second for each step, comma-separated' },
+    seconds: { type: 'string', value: 'S', default: '5', parse: numberIn(0, 3_600), description: 'length of each step' },
+    'drain-seconds': { type: 'string', value: 'S', default: '5', parse: numberIn(0, 3_600), description: 'time allowed after a step for late answers' },
+    'max-seconds': { type: 'string', value: 'S', default: '240', parse: numberIn(0, 3_600), description: 'no step starts after this; the process ends by itself 60 s later at the latest' },
+    bot: { type: 'string', value: 'KIND', default: 'main', parse: oneOf('main', 'adapter'), description: 'main: the whole bot process; adapter: the platform adapter and the engine alone' },
+    tsx: { type: 'boolean', description: 'run the bot from the TypeScript sources (node --import tsx src/main.ts) instead of the compiled build' },
+    replicas: { type: 'string', value: 'N', default: '1', parse: wholeNumber(), description: `bot processes on one redis-server behind a round-robin proxy (1..${MAX_REPLICAS}; above 1 needs --platform slack and --bot main)` },
+    'log-level': { type: 'string', value: 'LEVEL', default: 'info', parse: oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'), description: "the bot's log level" },
+    json: { type: 'boolean', description: 'print one JSON object instead of the tables' },
+  },
+  notes: 'exit codes: 0 the run finished, 1 it failed (the bot did not start, the build failed), 2 usage error',
+  example: 'npm run load -- --platform slack --rates 100,400 --seconds 3',
+});
+
+type LoadValues = CommandValues<typeof LOAD_COMMAND.options>;
+
+interface LoadOptions {
+  readonly platforms: readonly Platform[];
+  readonly rates: readonly number[];
+  readonly seconds: number;
+  readonly drainSeconds: number;
+  readonly maxSeconds: number;
+  readonly bot: 'main' | 'adapter';
+  readonly runtime: MainRuntime;
+  readonly replicas: number;
+  readonly logLevel: string;
+  readonly json: boolean;
+}
+
+function loadOptions(values: LoadValues): LoadOptions {
+  const platforms: Platform[] = values.platform === 'both' ? ['slack', 'discord'] : [values.platform];
+  if (values.replicas > MAX_REPLICAS) throw new UsageError(`--replicas must be a whole number in 1..${MAX_REPLICAS} (got "${values.replicas}")`);
   // Discord replicas on the same shard each receive every event: more replicas add availability there, not throughput.
-  if (replicas > 1 && (values.bot !== 'main' || platforms.includes('discord')))
-    throw new Error('--replicas above 1 needs --platform slack and --bot main');
+  if (values.replicas > 1 && (values.bot !== 'main' || platforms.includes('discord')))
+    throw new UsageError('--replicas above 1 needs --platform slack and --bot main');
+  if (values.tsx && values.bot !== 'main') throw new UsageError('--tsx applies to --bot main only (--bot adapter always runs from the sources)');
   return {
     platforms,
-    rates,
-    seconds,
-    drainSeconds,
-    maxSeconds,
+    rates: values.rates,
+    seconds: values.seconds,
+    drainSeconds: values['drain-seconds'],
+    maxSeconds: values['max-seconds'],
     bot: values.bot,
-    replicas,
+    runtime: values.tsx ? 'tsx' : 'compiled',
+    replicas: values.replicas,
     logLevel: values['log-level'],
     json: values.json,
   };
@@ -112,7 +127,7 @@ function loadQuestions(): string[] {
 
 async function runPlatform(
   platform: Platform,
-  options: ReturnType<typeof parseOptions>,
+  options: LoadOptions,
   deadline: number,
   onStep: (step: StepResult) => void,
 ): Promise<StepResult[]> {
@@ -136,9 +151,9 @@ async function runPlatform(
     };
     const bot =
       options.replicas > 1
-        ? await startReplicas(options.replicas, (redisEnv) => startMainProcess({ ...slackEnv, ...redisEnv }))
+        ? await startReplicas(options.replicas, (redisEnv) => startMainProcess({ ...slackEnv, ...redisEnv }, options.runtime))
         : options.bot === 'main'
-        ? await startMainProcess(slackEnv)
+        ? await startMainProcess(slackEnv, options.runtime)
         : await startBotProcess({
             platform,
             knowledgeDir,
@@ -173,7 +188,7 @@ async function runPlatform(
           DISCORD_APPLICATION_ID: fake.applicationId,
           DISCORD_API_URL: fake.apiUrl,
           LOG_LEVEL: options.logLevel,
-        })
+        }, options.runtime)
       : await startBotProcess({
           platform,
           knowledgeDir,
@@ -221,8 +236,16 @@ const TABLE_HEAD = [
   '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|:---:|',
 ];
 
-async function main(): Promise<number> {
-  const options = parseOptions();
+async function main(options: LoadOptions): Promise<number> {
+  let build = '';
+  if (options.bot === 'main' && options.runtime === 'compiled') {
+    try {
+      build = `; build ${await buildIfStale()}`;
+    } catch (error) {
+      process.stderr.write(`load: ${(error as Error).message}\n`);
+      return 1;
+    }
+  }
   const begun = performance.now();
   // The hard cap: whatever happens, the process ends (steps stop being started at max-seconds).
   const killer = setTimeout(
@@ -235,12 +258,15 @@ async function main(): Promise<number> {
   killer.unref();
 
   const environment = `Node ${process.version}, ${os.cpus().length} × ${os.cpus()[0]?.model.trim() ?? 'CPU'}, ${os.platform()}`;
+  const command = `${MAIN_COMMAND[options.runtime]}${build}`;
   const botDescription =
     options.replicas > 1
-      ? `${options.replicas} bot processes (node --import tsx src/main.ts) on one redis-server behind a round-robin proxy`
+      ? `${options.replicas} bot processes (${command}) on one redis-server behind a round-robin proxy`
       : options.bot === 'main'
-      ? 'the bot process as production runs it (node --import tsx src/main.ts)'
-      : 'the platform adapter and the engine alone, in a child process';
+        ? options.runtime === 'compiled'
+          ? `the bot process as production runs it (${command})`
+          : `the bot process from its sources (${command})`
+        : 'the platform adapter and the engine alone, in a child process';
   if (!options.json)
     process.stdout.write(
       `load: ${botDescription}\nload: ${environment}; steps of ${options.seconds} s (+ up to ${options.drainSeconds} s to drain); held = p99 < ${HELD_P99_MS} ms, nothing lost, late, duplicated or failed\n`,
@@ -262,10 +288,10 @@ async function main(): Promise<number> {
   }
   if (options.json)
     process.stdout.write(
-      `${JSON.stringify({ bot: options.bot, replicas: options.replicas, environment, seconds: options.seconds, heldP99Ms: HELD_P99_MS, platforms: report })}\n`,
+      `${JSON.stringify({ bot: options.bot, runtime: options.bot === 'main' ? MAIN_COMMAND[options.runtime] : 'tsx', replicas: options.replicas, environment, seconds: options.seconds, heldP99Ms: HELD_P99_MS, platforms: report })}\n`,
     );
   clearTimeout(killer);
   return 0;
 }
 
-process.exitCode = await main();
+process.exitCode = await runCommand(LOAD_COMMAND, process.argv.slice(2), ({ values }) => main(loadOptions(values)));

@@ -1,5 +1,6 @@
 /**
- * The bot under load as production runs it (`--bot main`): `node --import tsx src/main.ts`, configured
+ * The bot under load as production runs it (`--bot main`): the compiled `node dist/src/main.js` (or,
+ * with `--tsx`, `node --import tsx src/main.ts` from the sources), configured
  * by environment variables, with everything the hosted process adds around the adapters (the rate
  * limit, metrics, one log line per reply at info level to stdout, which goes to /dev/null here).
  * Ready when `/readyz` says so; resource figures come from its own `/metrics`.
@@ -10,6 +11,7 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import type { BotStats } from './protocol.js';
 import { watchChild } from './child.js';
+import { COMPILED_MAIN } from './build.js';
 import type { BotProcess } from './run.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
@@ -38,14 +40,27 @@ function metric(text: string, name: string): number {
   return match ? Number(match[1]) : Number.NaN;
 }
 
-/** Starts src/main.ts with `env` (plus HOST, PORT, LOG_LEVEL and the fact base), and waits until ready. */
-export async function startMainProcess(env: Readonly<Record<string, string>>): Promise<BotProcess> {
+/** How the bot process is started: the compiled build (what production runs) or the TypeScript sources through tsx. */
+export type MainRuntime = 'compiled' | 'tsx';
+
+/** The node arguments for each runtime, and how the load header names it. */
+const MAIN_ARGS: Readonly<Record<MainRuntime, readonly string[]>> = {
+  compiled: [COMPILED_MAIN],
+  tsx: ['--import', 'tsx', 'src/main.ts'],
+};
+export const MAIN_COMMAND: Readonly<Record<MainRuntime, string>> = {
+  compiled: 'node dist/src/main.js',
+  tsx: 'node --import tsx src/main.ts',
+};
+
+/** Starts the bot with `env` (plus HOST, PORT, LOG_LEVEL and the fact base), and waits until ready. */
+export async function startMainProcess(env: Readonly<Record<string, string>>, runtime: MainRuntime): Promise<BotProcess> {
   const port = await freePort();
   const devNull = openSync('/dev/null', 'w');
   const inherited = Object.fromEntries(
     Object.entries(process.env).filter(([key]) => !/^(SLACK|DISCORD)_/.test(key)),
   );
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const child = spawn(process.execPath, [...MAIN_ARGS[runtime]], {
     cwd: ROOT,
     env: {
       ...inherited,
@@ -65,7 +80,7 @@ export async function startMainProcess(env: Readonly<Record<string, string>>): P
   const deadline = performance.now() + READY_TIMEOUT_MS;
   for (;;) {
     if (child.exitCode !== null)
-      throw new Error(`src/main.ts exited (${child.exitCode}) before it was ready:\n${stderr()}`);
+      throw new Error(`${MAIN_COMMAND[runtime]} exited (${child.exitCode}) before it was ready:\n${stderr()}`);
     const ready = await fetch(`${base}/readyz`).then(
       (response) => response.ok,
       () => false,
@@ -73,7 +88,7 @@ export async function startMainProcess(env: Readonly<Record<string, string>>): P
     if (ready) break;
     if (performance.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`src/main.ts not ready within ${READY_TIMEOUT_MS} ms:\n${stderr()}`);
+      throw new Error(`${MAIN_COMMAND[runtime]} not ready within ${READY_TIMEOUT_MS} ms:\n${stderr()}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

@@ -12,6 +12,7 @@ const COMMANDS: readonly { name: string; script: string; args: readonly string[]
   { name: 'report', script: 'src/cli.ts', args: ['report'], usage: /^usage: npm run report/ },
   { name: 'bench', script: 'bench/run.ts', args: [], usage: /^usage: npm run bench/ },
   { name: 'fuzz', script: 'scripts/fuzz.ts', args: [], usage: /^usage: npm run fuzz/ },
+  { name: 'load', script: 'scripts/load.ts', args: [], usage: /^usage: npm run load/ },
   { name: 'discord:register', script: 'adapters/discord/register-cli.ts', args: [], usage: /^usage: npm run discord:register/ },
 ];
 

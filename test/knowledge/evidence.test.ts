@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { KnowledgeError } from '../../src/knowledge/errors.js';
 import { checkEvidence, loadEvidence, numbersIn, type EvidenceEntry } from '../../src/knowledge/evidence.js';
-import { parseKnowledge } from '../../src/knowledge/load.js';
+import { loadKnowledge, parseKnowledge } from '../../src/knowledge/load.js';
 
 const kb = parseKnowledge([
   {
@@ -92,5 +92,13 @@ describe('loadEvidence', () => {
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe("the project's fact base", () => {
+  it('has a passage for every fact, every answer number in a passage, and every source cited', async () => {
+    const dir = path.resolve(import.meta.dirname, '../../knowledge');
+    const findings = checkEvidence(await loadKnowledge(dir), await loadEvidence(dir));
+    expect(findings.map((finding) => `${finding.file}: ${finding.message}`)).toEqual([]);
   });
 });
