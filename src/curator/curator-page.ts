@@ -1,6 +1,6 @@
 import type { CorrectionRecord, CuratorRecord, FeedbackReason } from '../bot/records.js';
 import type { NearestFact } from '../engine/types.js';
-import { formatReviewFinding, type ReviewFinding } from '../knowledge/freshness.js';
+import { formatReviewFinding, REVIEW_SOON_DAYS, type ReviewFinding } from '../knowledge/freshness.js';
 import { REPORT_VARIANTS_SHOWN, type QuestionGroup } from './report.js';
 
 /**
@@ -249,7 +249,7 @@ export function formatCuratorReport(report: CuratorReport, options: { variants?:
   }
 
   lines.push('', '== Facts to review ==');
-  if (report.review.length === 0) lines.push('No fact is past its review_by date or due within 30 days.');
+  if (report.review.length === 0) lines.push(`No fact is past its review_by date or due within ${REVIEW_SOON_DAYS} days.`);
   for (const finding of report.review) lines.push(`${finding.status}: ${formatReviewFinding(finding)}`);
 
   const skipped = [

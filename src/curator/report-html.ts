@@ -1,4 +1,5 @@
 import type { FeedbackReason } from '../bot/records.js';
+import { REVIEW_SOON_DAYS } from '../knowledge/freshness.js';
 import { formatSuggestion, plainLine, type Bar, type CuratorReport } from './curator-page.js';
 
 /**
@@ -106,7 +107,7 @@ export function renderCuratorReportHtml(report: CuratorReport): string {
   }
 
   parts.push('<h2 id="review">Facts to review</h2>');
-  if (report.review.length === 0) parts.push('<p class="meta">No fact is past its review_by date or due within 30 days.</p>');
+  if (report.review.length === 0) parts.push(`<p class="meta">No fact is past its review_by date or due within ${REVIEW_SOON_DAYS} days.</p>`);
   else {
     parts.push('<table><thead><tr><th>Status</th><th>Fact</th><th>File</th><th>Review by</th><th>As of</th></tr></thead><tbody>');
     for (const r of report.review) {
