@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { runTerminalChat } from '../adapters/terminal/chat.js';
-import { createBot } from './bot/bot.js';
+import { createBot, todayUtc } from './bot/bot.js';
 import { createLogger } from './bot/log.js';
 import { createMemoryStore } from './bot/store.js';
 import { createFeedbackRecording } from './bot/feedback.js';
@@ -12,9 +12,10 @@ import { renderPlainText } from './engine/render.js';
 import { askNextTurn } from './engine/follow-up.js';
 import type { ConversationContext, Engine, Reply } from './engine/types.js';
 import { formatEvalReport, parseEvalFile, runEval } from './curator/eval.js';
-import { REPORT_COMMAND, runReportCommand } from './curator/report-cli.js';
+import { calendarDay, REPORT_COMMAND, runReportCommand } from './curator/report-cli.js';
 import { KnowledgeError } from './knowledge/errors.js';
 import { checkEvidence, loadEvidence } from './knowledge/evidence.js';
+import { findDueReviews, formatReviewFinding, REVIEW_SOON_DAYS } from './knowledge/freshness.js';
 import { lintKnowledge, type LintFinding } from './knowledge/lint.js';
 import { loadKnowledge } from './knowledge/load.js';
 
@@ -65,10 +66,14 @@ const EVAL = defineCommand({
 
 const CHECK = defineCommand({
   command: 'npm run knowledge:check',
-  summary: 'Validates the fact base in KNOWLEDGE_DIR and lints it: every example question must reach its own fact; lists evidence findings.',
-  options: { 'strict-evidence': { type: 'boolean', description: 'fail on evidence findings too (a fact without a passage, an answer number no passage gives)' } },
-  notes: 'exit codes: 0 valid and clean, 1 a lint problem or an invalid fact file, 2 usage error',
-  example: 'npm run knowledge:check',
+  summary: `Validates the fact base in KNOWLEDGE_DIR and lints it: every example question must reach its own fact; lists evidence findings and the facts past their review_by date or due within ${REVIEW_SOON_DAYS} days.`,
+  options: {
+    'strict-evidence': { type: 'boolean', description: 'fail on evidence findings too (a fact without a passage, an answer number no passage gives)' },
+    'strict-review': { type: 'boolean', description: `fail on facts past their review_by date or due within ${REVIEW_SOON_DAYS} days too` },
+    today: { type: 'string', value: 'YYYY-MM-DD', parse: calendarDay, description: "the day to check review dates against (default: today's UTC date)" },
+  },
+  notes: 'exit codes: 0 valid and clean, 1 a lint problem, an invalid fact file or (with --strict-evidence / --strict-review) such a finding, 2 usage error',
+  example: 'npm run knowledge:check -- --strict-review --today 2026-12-07',
 });
 
 async function* stdinLines(): AsyncGenerator<string> {
@@ -79,12 +84,13 @@ const ask = (args: readonly string[]): Promise<number> =>
   runCommand(ASK, args, async ({ values, positionals }) => {
     if (positionals.length === 0 && process.stdin.isTTY) throw new UsageError('no question: pass one, or pipe one per line on stdin');
     const { engine } = await buildEngine();
+    const today = todayUtc();
     // With --conversation the lines of one batch are one conversation (each follow-up sees the previous
     // reply's context); without it every line stands alone, as the `ask --json` contract says.
     let context: ConversationContext | undefined;
     const reply = (question: string): Reply => {
-      if (!values.conversation) return engine.ask(question);
-      const turn = askNextTurn(engine, question, context);
+      if (!values.conversation) return engine.ask(question, { today });
+      const turn = askNextTurn(engine, question, context, { today });
       context = turn.context;
       return turn.reply;
     };
@@ -144,7 +150,18 @@ const check = (args: readonly string[]): Promise<number> =>
       process.stdout.write(`evidence: ${evidence.length} passages; ${missing} fact(s) without a passage\n`);
       printFindings(values['strict-evidence'] ? 'evidence' : 'evidence (warnings; --strict-evidence makes them fail)', evidenceFindings);
     }
-    return lint.length === 0 && (!values['strict-evidence'] || evidenceFindings.length === 0) ? 0 : 1;
+    // Review dates are warnings too: an overdue figure still answers (with its out-of-date line); --strict-review fails on them.
+    const today = values.today ?? todayUtc();
+    const due = findDueReviews(kb, today);
+    if (due.length === 0) process.stdout.write(`review: no fact is past its review_by date or due within ${REVIEW_SOON_DAYS} days (${today})\n`);
+    else {
+      const past = due.filter((f) => f.status === 'past').length;
+      const label = values['strict-review'] ? 'review' : 'review (warnings; --strict-review makes them fail)';
+      process.stdout.write(`${label}: on ${today}, ${past} fact(s) past their review_by date, ${due.length - past} due within ${REVIEW_SOON_DAYS} days:\n`);
+      for (const finding of due) process.stdout.write(`  ${finding.status === 'past' ? 'past' : 'soon'}: ${formatReviewFinding(finding)}\n`);
+    }
+    const failed = lint.length > 0 || (values['strict-evidence'] && evidenceFindings.length > 0) || (values['strict-review'] && due.length > 0);
+    return failed ? 1 : 0;
   });
 
 const chat = (args: readonly string[]): Promise<number> =>
@@ -160,7 +177,13 @@ const chat = (args: readonly string[]): Promise<number> =>
   });
 
 // The environment is read only when no log file is named: a curator can report on a copied log anywhere.
-const report = (args: readonly string[]): Promise<number> => runReportCommand(args, () => loadConfig(process.env).unansweredLog);
+const report = (args: readonly string[]): Promise<number> =>
+  runReportCommand(args, {
+    unansweredLog: () => loadConfig(process.env).unansweredLog,
+    feedbackLog: () => loadConfig(process.env).feedbackLog,
+    loadKnowledge: () => loadKnowledge(knowledgeDirFrom(process.env)),
+    today: todayUtc,
+  });
 
 const COMMANDS: Record<string, { readonly spec: CommandSpec<Record<string, OptionSpec>>; readonly run: (args: readonly string[]) => Promise<number> }> = {
   ask: { spec: ASK, run: ask },

@@ -72,6 +72,7 @@ const LABELS = {
     moreTopics: 'More topics',
     figureFor: (year: number) => `Figure for ${year}`,
     asOf: (date: string, first: boolean) => `${first ? 'As' : 'as'} of ${date}`,
+    stale: (date: string) => `⚠️ This figure may be out of date (as of ${date}).`,
   },
   zh: {
     source: '来源',
@@ -84,6 +85,7 @@ const LABELS = {
     moreTopics: '更多主题',
     figureFor: (year: number) => `数据年份：${year}`,
     asOf: (date: string) => `截至${date}`,
+    stale: (date: string) => `⚠️ 此数据可能已过时（截至${date}）。`,
   },
 } as const;
 
@@ -260,7 +262,9 @@ function footerText(reply: Reply): string | undefined {
   const labels = LABELS[reply.language];
   const parts: string[] = [];
   if (reply.year !== undefined) parts.push(labels.figureFor(reply.year));
-  if (reply.asOf) parts.push(labels.asOf(reply.asOf, parts.length === 0));
+  // A stale answer's warning names the as-of date itself, so it takes the place of the "as of" part.
+  if (reply.stale) parts.push(labels.stale(reply.stale.asOf));
+  else if (reply.asOf) parts.push(labels.asOf(reply.asOf, parts.length === 0));
   return parts.length > 0
     ? truncate(parts.join(' · '), DISCORD_MAX_EMBED_FOOTER_LENGTH)
     : undefined;

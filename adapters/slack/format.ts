@@ -45,6 +45,7 @@ const LABELS = {
     facts: (n: number) => `${n} ${n === 1 ? 'fact' : 'facts'}`,
     share: 'Share in channel',
     more: 'More not shown.',
+    stale: (asOf: string) => `:warning: This figure may be out of date (as of ${asOf}).`,
   },
   zh: {
     year: (year: number) => `数据年份：${year}`,
@@ -56,6 +57,7 @@ const LABELS = {
     facts: (n: number) => `${n} 条`,
     share: '分享到频道',
     more: '其余内容未显示。',
+    stale: (asOf: string) => `:warning: 此数据可能已过时（截至${asOf}）。`,
   },
 } as const;
 
@@ -149,6 +151,8 @@ export function formatSlackReply(reply: Reply, options: SlackFormatOptions = {})
   }
   const yearLine = formatYearLine(reply);
   if (yearLine) blocks.push(context([escapeSlackText(yearLine)]));
+  // Its own context block, right under the year line, so it is not lost among the sources.
+  if (reply.stale) blocks.push(context([labels.stale(escapeSlackText(reply.stale.asOf))]));
 
   const sourceElements = reply.sources.map(formatSourceElement);
   for (let i = 0; i < sourceElements.length; i += SLACK_MAX_CONTEXT_ELEMENTS) {

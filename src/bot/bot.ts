@@ -43,10 +43,16 @@ export interface BotOptions {
   readonly getEngine: () => Engine;
   readonly gate?: AskGate;
   readonly observers?: readonly ReplyObserver[];
+  /** Today's date (YYYY-MM-DD) for the engine's freshness check; default: the system clock's UTC date. */
+  readonly today?: () => string;
 }
+
+/** Today's UTC date, YYYY-MM-DD: the clock the engine's freshness check is given (it reads none itself). */
+export const todayUtc = (): string => new Date().toISOString().slice(0, 10);
 
 /** The adapters' entry point: engine plus rate limit and observation. */
 export function createBot(options: BotOptions): Bot {
+  const today = options.today ?? todayUtc;
   const observe = (reply: Reply, context: AskContext, question: string, started: number): Reply => {
     const elapsed = performance.now() - started;
     for (const observer of options.observers ?? []) observer(reply, context, question, elapsed);
@@ -58,13 +64,13 @@ export function createBot(options: BotOptions): Bot {
       const language = /\p{Script=Han}/u.test(question) ? 'zh' : 'en';
       const blocked = await options.gate?.check(context, language);
       if (blocked) return observe(blocked, context, question, started);
-      return observe(options.getEngine().ask(question, conversation ? { context: conversation } : {}), context, question, started);
+      return observe(options.getEngine().ask(question, { today: today(), ...(conversation ? { context: conversation } : {}) }), context, question, started);
     },
     async answerFact(factId, language, context) {
       const started = performance.now();
       const blocked = await options.gate?.check(context, language ?? 'en');
       if (blocked) return observe(blocked, context, factId, started);
-      return observe(options.getEngine().answerFact(factId, language), context, factId, started);
+      return observe(options.getEngine().answerFact(factId, language, { today: today() }), context, factId, started);
     },
     complete: (partial, limit) => options.getEngine().complete(partial, limit),
     help: (language) => options.getEngine().help(language),

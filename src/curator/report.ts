@@ -169,29 +169,3 @@ function summarise(cluster: readonly Wording[]): QuestionGroup {
     lastAsked: all.map((entry) => entry.time).sort().at(-1) ?? '',
   };
 }
-
-/** The report as a curator reads it: one numbered block per group, most asked first. */
-export function formatReport(groups: readonly QuestionGroup[], options: { source: string; entries: number; skipped: number; top: number }): string {
-  if (options.entries === 0) return `No unanswered questions in ${options.source} yet.\n`;
-  const shown = groups.slice(0, options.top);
-  const lines = [
-    `Unanswered questions in ${options.source}: ${options.entries} logged, ${groups.length} distinct ` +
-      `(similar wordings grouped), most asked first${groups.length > shown.length ? `; top ${shown.length} shown` : ''}.`,
-    '',
-  ];
-  const width = String(shown[0]?.count ?? 0).length;
-  for (const group of shown) {
-    lines.push(`${String(group.count).padStart(width)}× ${group.question}`);
-    const indent = ' '.repeat(width + 2);
-    const variants = group.variants.slice(0, REPORT_VARIANTS_SHOWN).map((v) => `“${v.question}”${v.count > 1 ? ` ×${v.count}` : ''}`);
-    const more = group.variants.length - REPORT_VARIANTS_SHOWN;
-    if (variants.length > 0) lines.push(`${indent}also: ${variants.join(', ')}${more > 0 ? ` and ${more} more` : ''}`);
-    const kinds = Object.entries(group.kinds)
-      .map(([kind, n]) => `${kind === 'answer' ? 'low-confidence answer' : kind} ${n}`)
-      .join(', ');
-    const facts = group.closestFacts.length > 0 ? `; answered with ${group.closestFacts.slice(0, 3).join(', ')}` : '';
-    lines.push(`${indent}${kinds}${facts}; ${group.platforms.join(', ')}; last ${group.lastAsked.slice(0, 10)}`);
-  }
-  if (options.skipped > 0) lines.push('', `${options.skipped} unreadable line(s) skipped.`);
-  return `${lines.join('\n')}\n`;
-}

@@ -12,8 +12,8 @@ import { FactIndex, type Candidate } from './fact-index.js';
 import { joinList, MESSAGES } from './messages.js';
 import { hasHan, normalizeText } from './normalize.js';
 import { detectIntent, smalltalkText } from './smalltalk.js';
-import { extractYears, tokenize, tokenizeNormalized } from './tokenize.js';
-import type { AskOptions, Completion, Engine, Language, Overview, Reply, SourceRef, Suggestion, TopicSummary } from './types.js';
+import { extractYears, TermKind, tokenize, tokenizeNormalized } from './tokenize.js';
+import type { AnswerFactOptions, AskOptions, Completion, Engine, Language, NearestFact, Overview, Reply, SourceRef, Suggestion, TopicSummary } from './types.js';
 import { createCompleter } from './complete.js';
 import { createExpansions } from './expansions.js';
 import { contextOf, createFollowUpAsk } from './follow-up.js';
@@ -305,21 +305,48 @@ export function createEngine(kb: KnowledgeBase, options: EngineOptions = {}): En
     otherNames: [...kb.foreignEntities, ...kb.unsupportedSubjects].flatMap((entity) => entity.names),
   });
 
+  /** Marks an answer whose fact was due for review before `today` (both YYYY-MM-DD, so text order is date order). */
+  const withFreshness = (reply: Reply, today: string | undefined): Reply => {
+    if (today === undefined || reply.kind !== 'answer' || reply.factId === undefined) return reply;
+    const at = byId.get(reply.factId);
+    const fact = at === undefined ? undefined : facts[at];
+    if (fact?.review_by === undefined || !(today > fact.review_by)) return reply;
+    return { ...reply, stale: { reviewBy: fact.review_by, asOf: fact.as_of } };
+  };
+
   const ask = (question: string, askOptions: AskOptions = {}): Reply => {
     const raw = question.slice(0, QUESTION_MAX_CHARS);
     const language: Language = askOptions.language ?? (hasHan(raw) ? 'zh' : 'en');
-    return followUp(raw, language, askOptions);
+    return withFreshness(followUp(raw, language, askOptions), askOptions.today);
   };
 
-  const answerFact = (factId: string, language: Language = 'en'): Reply => {
+  const answerFact = (factId: string, language: Language = 'en', factOptions: AnswerFactOptions = {}): Reply => {
     const at = byId.get(factId);
     if (at === undefined) return noMatch(language, MESSAGES.noMatch[language], [], 0);
-    return answerReply(facts[at] as Fact, language, 1);
+    return withFreshness(answerReply(facts[at] as Fact, language, 1), factOptions.today);
   };
 
   const complete = (partial: string, limit: number): Completion[] => completer(partial.slice(0, QUESTION_MAX_CHARS), limit);
 
-  return { ask, answerFact, complete, help, overview, factCount: facts.length };
+  const nearest = (question: string): NearestFact | undefined => {
+    const tokens = tokenizeNormalized(detectIntent(normalizeText(question.slice(0, QUESTION_MAX_CHARS))).rest);
+    const top = index.search(tokens, CANDIDATES_MAX, { names: nameTerms(question) })[0];
+    if (!top) return undefined;
+    const fact = facts[top.doc] as Fact;
+    const present = index.tokensInDocument(top.doc, tokens);
+    const missing = tokens.filter(
+      // Lone Han characters repeat the pairs they belong to, and question words are no keywords.
+      (token, i) => !present[i] && !genericSet.has(token.term) && token.kind !== TermKind.HanUnigram && token.kind !== TermKind.QuestionWord,
+    );
+    return {
+      factId: fact.id,
+      score: round(top.score),
+      question: [...fact.questions.en, ...fact.questions.zh][top.question] ?? questionIn(fact, 'en'),
+      missingTerms: [...new Set(missing.map((token) => token.surface ?? token.term))],
+    };
+  };
+
+  return { ask, answerFact, complete, nearest, help, overview, factCount: facts.length };
 }
 
 const sameSeries = (a: Fact, b: Fact): boolean => a.series !== undefined && a.series === b.series;

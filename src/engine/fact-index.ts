@@ -378,6 +378,13 @@ export class FactIndex {
     return id !== undefined && binarySearch(this.docTermIds, this.docTermStart[doc] as number, this.docTermStart[doc + 1] as number, id) >= 0;
   }
 
+  /** For each token, whether the fact has it: exactly, as a typo or through a synonym (as scoring counts it). */
+  tokensInDocument(doc: number, tokens: readonly Token[]): boolean[] {
+    const start = this.docTermStart[doc] as number;
+    const end = this.docTermStart[doc + 1] as number;
+    return tokens.map((token) => this.lookup(token, false).some((match) => binarySearch(this.docTermIds, start, end, match.term) >= 0));
+  }
+
   /** Scores one document against a query, for callers that already know which fact they want. */
   scoreDocument(doc: number, tokens: readonly Token[]): Candidate {
     const query = this.prepare(tokens, {});

@@ -19,8 +19,13 @@ import type { AskOptions, ConversationContext, Engine, Language, Reply, Suggesti
  * it as it was). The CLI's `ask --conversation` and the eval's multi-turn cases run conversations with
  * it; the bot keeps the same rule in its store (src/bot/conversation.ts).
  */
-export function askNextTurn(engine: Pick<Engine, 'ask'>, question: string, previous: ConversationContext | undefined): { reply: Reply; context: ConversationContext | undefined } {
-  const reply = engine.ask(question, previous ? { context: previous } : {});
+export function askNextTurn(
+  engine: Pick<Engine, 'ask'>,
+  question: string,
+  previous: ConversationContext | undefined,
+  options: Omit<AskOptions, 'context'> = {},
+): { reply: Reply; context: ConversationContext | undefined } {
+  const reply = engine.ask(question, previous ? { ...options, context: previous } : options);
   return { reply, context: reply.context ?? previous };
 }
 

@@ -1,8 +1,8 @@
 import type { Reply } from './types.js';
 
 const LABELS = {
-  en: { sources: 'Sources', source: 'Source', suggestions: 'You could ask:', topics: 'Topics', example: 'e.g.', facts: 'facts', year: 'Figure for', asOf: 'as of' },
-  zh: { sources: '来源', source: '来源', suggestions: '你可以问：', topics: '主题', example: '例如', facts: '条', year: '数据年份', asOf: '截至' },
+  en: { sources: 'Sources', source: 'Source', suggestions: 'You could ask:', topics: 'Topics', example: 'e.g.', facts: 'facts', year: 'Figure for', asOf: 'as of', stale: (asOf: string) => `This figure may be out of date (as of ${asOf}).` },
+  zh: { sources: '来源', source: '来源', suggestions: '你可以问：', topics: '主题', example: '例如', facts: '条', year: '数据年份', asOf: '截至', stale: (asOf: string) => `此数据可能已过时（截至${asOf}）。` },
 } as const;
 
 /** A source as one line of plain text: `Title — Publisher, 2017-02-09 <url>`. */
@@ -21,6 +21,7 @@ export function renderPlainText(reply: Reply): string {
     const parts = [reply.year !== undefined ? `${labels.year} ${reply.year}` : undefined, reply.asOf ? `${labels.asOf} ${reply.asOf}` : undefined];
     lines.push(`(${parts.filter(Boolean).join(' · ')})`);
   }
+  if (reply.stale) lines.push(labels.stale(reply.stale.asOf));
   if (reply.sources.length > 0) {
     lines.push('', `${reply.sources.length > 1 ? labels.sources : labels.source}:`);
     reply.sources.forEach((source, i) => lines.push(`  [${i + 1}] ${formatSourceLine(source)}`));

@@ -58,6 +58,14 @@ export interface TopicSummary {
   readonly example: string;
 }
 
+/** An answer whose fact is past its review date: it still answers, and says the figure may be out of date. */
+export interface Staleness {
+  /** The fact's `review_by` (YYYY-MM-DD), before the day asked. */
+  readonly reviewBy: string;
+  /** When the fact was last known true, as the fact base writes it. */
+  readonly asOf: string;
+}
+
 /** Everything an adapter needs to render a reply; it never has to ask the engine again. */
 export interface Reply {
   readonly kind: ReplyKind;
@@ -71,6 +79,8 @@ export interface Reply {
   readonly year?: number;
   /** When the fact was last known true (YYYY, YYYY-MM or YYYY-MM-DD). */
   readonly asOf?: string;
+  /** Set on an answer whose fact was due for review before the day asked (AskOptions.today). */
+  readonly stale?: Staleness;
   readonly sources: readonly SourceRef[];
   readonly suggestions: readonly Suggestion[];
   /** Filled for `help` replies. */
@@ -106,6 +116,31 @@ export interface AskOptions {
   readonly language?: Language;
   /** The conversation so far (the previous reply's `context`); follow-ups resolve against it. */
   readonly context?: ConversationContext;
+  /**
+   * Today's date (YYYY-MM-DD) by the caller's clock; an answer from a fact whose `review_by` is before
+   * it carries `stale`. The engine never reads a clock itself: without it, no answer is marked stale.
+   */
+  readonly today?: string;
+}
+
+/**
+ * The fact closest to a question, even below the answer threshold: what `npm run report` suggests a
+ * curator look at for a question the bot could not answer. A suggestion, never an answer.
+ */
+export interface NearestFact {
+  readonly factId: string;
+  /** Match score in 0..1 (the engine answers from its threshold up). */
+  readonly score: number;
+  /** The fact's example question closest to the question. */
+  readonly question: string;
+  /** Words of the question the fact has nowhere (not even as a typo or synonym), as the index writes them: candidate keywords. */
+  readonly missingTerms: readonly string[];
+}
+
+/** Options of {@link Engine.answerFact}. */
+export interface AnswerFactOptions {
+  /** As {@link AskOptions.today}. */
+  readonly today?: string;
 }
 
 /** The intent engine: pure, synchronous, platform-free. */
@@ -113,9 +148,11 @@ export interface Engine {
   /** Answers a free-text question. Never throws for any string input. */
   ask(question: string, options?: AskOptions): Reply;
   /** Answers a known fact directly (used when a user clicks a suggestion). Unknown ids give `no-match`. */
-  answerFact(factId: string, language?: Language): Reply;
+  answerFact(factId: string, language?: Language, options?: AnswerFactOptions): Reply;
   /** Example questions that best match what the user has typed so far, best first. */
   complete(partial: string, limit: number): Completion[];
+  /** The closest fact to a question whatever its score, or undefined when no word of it is in the fact base. Cheap and pure. */
+  nearest(question: string): NearestFact | undefined;
   /** The help reply (topics and example questions). */
   help(language?: Language): Reply;
   /** What the base covers: the help reply's intro and topics, suggested questions, the newest as-of date. */

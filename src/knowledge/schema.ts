@@ -7,6 +7,24 @@ const DateString = z
   .transform((value) => (value instanceof Date ? value.toISOString().slice(0, 10) : String(value)))
   .pipe(z.string().regex(/^\d{4}(-\d{2}(-\d{2})?)?$/, 'must be a date written YYYY, YYYY-MM or YYYY-MM-DD'));
 
+/** Whether `text` is a day that exists in the calendar, written YYYY-MM-DD (2025-02-30 is not). */
+export function isCalendarDay(text: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false;
+  const day = new Date(`${text}T00:00:00Z`);
+  return !Number.isNaN(day.getTime()) && day.toISOString().slice(0, 10) === text;
+}
+
+/** A calendar day as curators write it: YYYY-MM-DD, a day that exists. */
+const DayString = z
+  .union([z.string(), z.date()])
+  .transform((value) => (value instanceof Date ? value.toISOString().slice(0, 10) : value))
+  .pipe(
+    z
+      .string()
+      .regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'must be a date written YYYY-MM-DD', abort: true })
+      .refine(isCalendarDay, 'is not a real date (no such day in the calendar)'),
+  );
+
 const Slug = z
   .string()
   .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'must be a kebab-case slug (lower-case letters, digits, dashes)');
@@ -49,6 +67,11 @@ export const FactSchema = z.strictObject({
   year: z.number().int().min(1000).max(2100).optional(),
   /** When the fact was last known to be true (usually the source's publication date). */
   as_of: DateString,
+  /**
+   * When a curator should check the fact again (YYYY-MM-DD): after it, answers still answer but say the
+   * figure may be out of date, and `npm run knowledge:check` lists the fact.
+   */
+  review_by: DayString.optional(),
   answer: LocalizedText,
   questions: ExampleQuestions,
   keywords: z.array(NonEmptyText).default([]),

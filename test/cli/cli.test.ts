@@ -118,4 +118,30 @@ describe('knowledge:check', () => {
     expect(code).toBe(1);
     expect(stderr).toMatch(/facts\.yaml:\d+: facts\[0\] \(x\)\.answer\.en: must not be empty/);
   });
+
+  const FRESH_KB = cleanEnv({ KNOWLEDGE_DIR: 'test/fixtures/fresh-knowledge' });
+
+  it('lists the facts past their review date and those due within 30 days, as a warning (exit 0)', async () => {
+    const { code, stdout } = await tsx(['check', '--today', '2026-12-07'], '', FRESH_KB);
+    expect(stdout).toMatch(/^review \(warnings; --strict-review makes them fail\): on 2026-12-07, 1 fact\(s\) past their review_by date, 1 due within 30 days:$/m);
+    expect(stdout).toMatch(/^ {2}past: test\/fixtures\/fresh-knowledge\/economy\.yaml: fixture-bakeries: review by 2021-03-01 \(2107 days ago; as of 2020-03-01\)$/m);
+    expect(stdout).toMatch(/^ {2}soon: .*: fixture-bridges: review by 2026-12-20 \(in 13 days; as of 2024-05-01\)$/m);
+    expect(stdout.slice(stdout.indexOf('review ('))).not.toMatch(/fixture-museums|fixture-river/);
+    expect(code).toBe(0);
+  });
+
+  it('fails on them with --strict-review, and passes when none is due on the day given', async () => {
+    const strict = await tsx(['check', '--strict-review', '--today', '2026-12-07'], '', FRESH_KB);
+    expect(strict.stdout).toMatch(/^review: on 2026-12-07, 1 fact\(s\) past/m);
+    expect(strict.code).toBe(1);
+    const early = await tsx(['check', '--strict-review', '--today', '2019-01-01'], '', FRESH_KB);
+    expect(early.stdout).toMatch(/^review: no fact is past its review_by date or due within 30 days \(2019-01-01\)$/m);
+    expect(early.code).toBe(0);
+  });
+
+  it('rejects a --today that is not a real date (exit 2)', async () => {
+    const { code, stderr } = await tsx(['check', '--today', '2026-02-30'], '', FRESH_KB);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/--today must be a real date written YYYY-MM-DD \(got "2026-02-30"\)/);
+  });
 });

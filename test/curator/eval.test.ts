@@ -36,6 +36,7 @@ function scriptedEngine(): Engine & { readonly seen: (ConversationContext | unde
     complete: () => [],
     help: () => plain('help'),
     overview: () => ({ language: 'en', intro: 'help', factCount: 2, topics: [], suggestions: [] }),
+    nearest: () => undefined,
     factCount: 2,
   };
 }

@@ -1,8 +1,9 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { serviceAvailable, type ServiceCheck } from './services.js';
 
 /**
  * A real redis-server (Debian's package) on a free loopback port, for the tests of shared state.
@@ -14,12 +15,8 @@ export const REDIS_SERVER = 'redis-server';
 const READY_TIMEOUT_MS = 5_000;
 
 /** Whether redis-server can run here; the reason when not. */
-export function redisServerAvailable(): { available: true } | { available: false; reason: string } {
-  const probe = spawnSync(REDIS_SERVER, ['--version'], { encoding: 'utf8' });
-  if (probe.status === 0) return { available: true };
-  const reason = `${REDIS_SERVER} not found (apt-get install -y redis-server): the Redis tests are skipped`;
-  if (process.env['HAIDIAN_REQUIRE_SERVICES'] === '1') throw new Error(`${reason}, but HAIDIAN_REQUIRE_SERVICES=1 requires them`);
-  return { available: false, reason };
+export function redisServerAvailable(): ServiceCheck {
+  return serviceAvailable({ binary: REDIS_SERVER, args: ['--version'], packageName: 'redis-server', tests: 'the Redis tests' });
 }
 
 /** A port nobody listens on right now (the OS picks it). */

@@ -109,6 +109,15 @@ describe('parseKnowledge', () => {
     expect(issues[0]).toMatch(/facts\[0\] \(gdp-2016\)\.as_of: missing/);
   });
 
+  it('reads review_by, and names the file, fact and field of a review_by that is not a real date', () => {
+    const kb = parse({ 'sources.yaml': SOURCES, 'economy.yaml': `${topics}facts:\n${fact(['sources: sources: [gov-cn-2017]\n    review_by: 2019-02-09'])}\n` });
+    expect(kb.facts[0]?.review_by).toBe('2019-02-09');
+    const wrongDay = issuesOf({ 'sources.yaml': SOURCES, 'economy.yaml': `${topics}facts:\n${fact(['sources: sources: [gov-cn-2017]\n    review_by: "2019-02-30"'])}\n` });
+    expect(wrongDay).toEqual([expect.stringMatching(/^knowledge\/economy\.yaml:\d+: facts\[0\] \(gdp-2016\)\.review_by: is not a real date \(no such day in the calendar\)$/)]);
+    const month = issuesOf({ 'sources.yaml': SOURCES, 'economy.yaml': `${topics}facts:\n${fact(['sources: sources: [gov-cn-2017]\n    review_by: "2019-02"'])}\n` });
+    expect(month).toEqual([expect.stringMatching(/facts\[0\] \(gdp-2016\)\.review_by: must be a date written YYYY-MM-DD$/)]);
+  });
+
   it("keeps numbers in keyword lists as written (1988, 010)", () => {
     const kb = parse({ "sources.yaml": SOURCES, "economy.yaml": `${topics}facts:\n${fact(["sources: sources: [gov-cn-2017]\n    keywords: [gdp, 010, 1988]"])}\n` });
     expect(kb.facts[0]?.keywords).toEqual(["gdp", "010", "1988"]);
