@@ -13,6 +13,7 @@ import { askNextTurn } from './engine/follow-up.js';
 import type { ConversationContext, Engine, Reply } from './engine/types.js';
 import { formatEvalReport, parseEvalFile, runEval } from './curator/eval.js';
 import { calendarDay, REPORT_COMMAND, runReportCommand } from './curator/report-cli.js';
+import { readSharedRecords } from './host/redis-records.js';
 import { KnowledgeError } from './knowledge/errors.js';
 import { checkEvidence, loadEvidence } from './knowledge/evidence.js';
 import { findDueReviews, formatReviewFinding, REVIEW_SOON_DAYS } from './knowledge/freshness.js';
@@ -183,6 +184,11 @@ const report = (args: readonly string[]): Promise<number> =>
     feedbackLog: () => loadConfig(process.env).feedbackLog,
     loadKnowledge: () => loadKnowledge(knowledgeDirFrom(process.env)),
     today: todayUtc,
+    // With REDIS_URL the replicas' records are in Redis streams; the files hold one replica's copy at most.
+    shared: async () => {
+      const { redis } = loadConfig(process.env);
+      return redis ? readSharedRecords(redis) : undefined;
+    },
   });
 
 const COMMANDS: Record<string, { readonly spec: CommandSpec<Record<string, OptionSpec>>; readonly run: (args: readonly string[]) => Promise<number> }> = {

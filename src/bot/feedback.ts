@@ -152,28 +152,45 @@ export function createFeedbackService(options: FeedbackServiceOptions): Feedback
 }
 
 /**
- * The feedback service and its record log: FEEDBACK_LOG (rotated by size) or memory, said once at
- * start-up (`quiet`, for the terminal chat, keeps the notes out of the conversation: it tells the user itself).
+ * The feedback service and its record log: the replicas' shared stream when there is one (`shared`,
+ * with Redis), FEEDBACK_LOG (rotated by size; with a shared stream too, a local copy), or memory,
+ * said once at start-up (`quiet`, for the terminal chat, keeps the notes out of the conversation: it
+ * tells the user itself).
  */
-export function createFeedbackRecording(options: { config: Pick<Config, 'feedbackLog' | 'feedbackHashKey' | 'feedbackLogMaxBytes'>; store: KeyValueStore; logger: Logger; quiet?: boolean }): {
+export function createFeedbackRecording(options: {
+  config: Pick<Config, 'feedbackLog' | 'feedbackHashKey' | 'feedbackLogMaxBytes'>;
+  store: KeyValueStore;
+  logger: Logger;
+  quiet?: boolean;
+  shared?: RecordLog;
+}): {
   feedback: FeedbackService;
   records: RecordLog;
   persisted: boolean;
 } {
   const { config, logger } = options;
-  let records: RecordLog;
+  const logs: RecordLog[] = options.shared ? [options.shared] : [];
   if (config.feedbackLog) {
     if (!options.quiet) logger.info({ file: config.feedbackLog, maxBytes: config.feedbackLogMaxBytes }, 'feedback: appending to FEEDBACK_LOG');
-    records = createFileRecordLog({ file: config.feedbackLog, logger, maxBytes: config.feedbackLogMaxBytes });
-  } else {
-    if (!options.quiet) logger.info('feedback: FEEDBACK_LOG is unset; feedback is kept in memory only and not persisted');
-    records = createMemoryRecordLog();
+    logs.push(createFileRecordLog({ file: config.feedbackLog, logger, maxBytes: config.feedbackLogMaxBytes }));
+  } else if (!options.shared && !options.quiet) {
+    logger.info('feedback: FEEDBACK_LOG is unset; feedback is kept in memory only and not persisted');
   }
+  if (options.shared && !options.quiet) logger.info('feedback: appending to the shared Redis stream (records:curator)');
+  const records: RecordLog =
+    logs.length === 0
+      ? createMemoryRecordLog()
+      : logs.length === 1
+        ? (logs[0] as RecordLog)
+        : {
+            append: (record) => Promise.all(logs.map((log) => log.append(record))).then(() => undefined),
+            flush: () => Promise.all(logs.map((log) => log.flush())).then(() => undefined),
+          };
   if (!config.feedbackHashKey && !options.quiet) {
     logger.warn('feedback: FEEDBACK_HASH_KEY is unset; user hashes use a random key of this process and change on restart');
   }
   const feedback = createFeedbackService({ log: records, store: options.store, hashKey: config.feedbackHashKey ?? randomHashKey() });
-  return { feedback, records, persisted: config.feedbackLog !== undefined };
+  return { feedback, records, persisted: logs.length > 0 };
 }
 
 /** A random key for the user hashes when FEEDBACK_HASH_KEY is unset: hashes are then stable only within this process. */

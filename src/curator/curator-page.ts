@@ -1,4 +1,4 @@
-import type { CorrectionRecord, CuratorRecord, FeedbackReason } from '../bot/records.js';
+import { latestVotes, type CorrectionRecord, type CuratorRecord, type FeedbackReason } from '../bot/records.js';
 import type { NearestFact } from '../engine/types.js';
 import { formatReviewFinding, REVIEW_SOON_DAYS, type ReviewFinding } from '../knowledge/freshness.js';
 import { REPORT_VARIANTS_SHOWN, type QuestionGroup } from './report.js';
@@ -93,15 +93,9 @@ export function suggestFor(nearest: NearestFact): NearestSuggestion {
 
 /** Each user's last vote per answer and fact, then the tally per fact; most 👎 first. */
 export function rankDisliked(records: readonly CuratorRecord[]): { votes: number; disliked: DislikedFact[] } {
-  const last = new Map<string, Extract<CuratorRecord, { type: 'feedback' }>>();
-  for (const record of records) {
-    if (record.type !== 'feedback') continue;
-    const key = JSON.stringify([record.platform, record.user, record.answerId, record.factId]);
-    const seen = last.get(key);
-    if (!seen || seen.time <= record.time) last.set(key, record);
-  }
+  const last = latestVotes(records);
   const byFact = new Map<string, { down: number; up: number; reasons: Partial<Record<FeedbackReason, number>>; questions: { time: string; text: string }[] }>();
-  for (const vote of last.values()) {
+  for (const vote of last) {
     const fact = byFact.get(vote.factId) ?? { down: 0, up: 0, reasons: {}, questions: [] };
     if (vote.vote === 'up') fact.up += 1;
     else {
@@ -121,7 +115,7 @@ export function rankDisliked(records: readonly CuratorRecord[]): { votes: number
       questions: [...new Set(fact.questions.sort((a, b) => b.time.localeCompare(a.time)).map((q) => q.text))],
     }))
     .sort((a, b) => b.down - a.down || a.up - b.up || a.factId.localeCompare(b.factId));
-  return { votes: last.size, disliked };
+  return { votes: last.length, disliked };
 }
 
 /** Corrections, newest first. */

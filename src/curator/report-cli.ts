@@ -1,6 +1,7 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { access, readFile, writeFile } from 'node:fs/promises';
 import { defineCommand, runCommand, UsageError, ValueError, wholeNumber } from '../bot/command-line.js';
-import { parseRecords } from '../bot/records.js';
+import { createSilentLogger } from '../bot/log.js';
+import { parseRecords, readRecordLog } from '../bot/records.js';
 import { createEngine } from '../engine/engine.js';
 import { findDueReviews } from '../knowledge/freshness.js';
 import { isCalendarDay, type KnowledgeBase } from '../knowledge/schema.js';
@@ -40,6 +41,19 @@ export interface ReportSources {
   readonly loadKnowledge: () => Promise<KnowledgeBase>;
   /** Today's date, YYYY-MM-DD, when --today is not given. */
   readonly today: () => string;
+  /**
+   * The replicas' shared records (REDIS_URL): read instead of the environment's files, which then
+   * hold one replica's copy only. Undefined without Redis; throws when Redis cannot be read.
+   */
+  readonly shared?: () => Promise<SharedRecords | undefined>;
+}
+
+/** Both kinds of record as JSON lines, from the shared store. */
+export interface SharedRecords {
+  /** Where they were read, for the page ("redis://host:6379/ (haidian:)"). */
+  readonly source: string;
+  readonly unanswered: readonly string[];
+  readonly records: readonly string[];
 }
 
 /** Reads a log; a missing file named by the environment is an empty log (nothing was recorded yet), any other failure is an error. */
@@ -54,12 +68,26 @@ async function readLog(file: string, what: string, fromEnvironment: boolean): Pr
 
 export function runReportCommand(argv: readonly string[], sources: ReportSources): Promise<number> {
   return runCommand(REPORT_COMMAND, argv, async ({ values, positionals }) => {
-    const logFile = positionals[0] ?? sources.unansweredLog();
-    const recordsFile = values.records ?? sources.feedbackLog();
-    if (!logFile && !recordsFile) throw new UsageError('no log to read: pass a FILE or set UNANSWERED_LOG (and --records FILE or FEEDBACK_LOG for feedback)');
+    let shared: SharedRecords | undefined;
+    if (positionals[0] === undefined && values.records === undefined && sources.shared) {
+      try {
+        shared = await sources.shared();
+      } catch (error) {
+        process.stderr.write(`${(error as Error).message}\n`);
+        return 1;
+      }
+    }
+    const logFile = shared ? undefined : (positionals[0] ?? sources.unansweredLog());
+    const recordsFile = shared ? undefined : (values.records ?? sources.feedbackLog());
+    if (!shared && !logFile && !recordsFile) throw new UsageError('no log to read: pass a FILE or set UNANSWERED_LOG (and --records FILE or FEEDBACK_LOG for feedback)');
     const today = values.today ?? sources.today();
     const input: { -readonly [K in keyof ReportInput]: ReportInput[K] } = { today, review: [], nearest: () => undefined, top: values.top };
 
+    if (shared) {
+      const { entries, skipped } = parseUnansweredLog(shared.unanswered.join('\n'));
+      input.unanswered = { source: shared.source, entries: entries.length, skipped, groups: groupUnanswered(entries) };
+      input.records = { source: shared.source, ...parseRecords(shared.records.join('\n')) };
+    }
     if (logFile) {
       const text = await readLog(logFile, 'unanswered log', positionals[0] === undefined);
       if (text instanceof Error) {
@@ -70,13 +98,24 @@ export function runReportCommand(argv: readonly string[], sources: ReportSources
       input.unanswered = { source: logFile, entries: entries.length, skipped, groups: groupUnanswered(entries) };
     }
     if (recordsFile) {
-      const text = await readLog(recordsFile, 'feedback records', values.records === undefined);
-      if (text instanceof Error) {
-        process.stderr.write(`${text.message}\n`);
+      // A file named on the command line must exist; one from the environment may not yet (nothing recorded).
+      if (values.records !== undefined) {
+        const missing = await access(recordsFile).then(
+          () => undefined,
+          (error: unknown) => error as Error,
+        );
+        if (missing) {
+          process.stderr.write(`Cannot read the feedback records ${recordsFile}: ${missing.message}\n`);
+          return 1;
+        }
+      }
+      try {
+        // With its rotated part (FEEDBACK_LOG_MAX_BYTES), older records first; the skipped count is reported below.
+        input.records = { source: recordsFile, ...(await readRecordLog(recordsFile, createSilentLogger())) };
+      } catch (error) {
+        process.stderr.write(`Cannot read the feedback records ${recordsFile}: ${(error as Error).message}\n`);
         return 1;
       }
-      const { records, skipped } = parseRecords(text);
-      input.records = { source: recordsFile, records, skipped };
     }
     const kb = await sources.loadKnowledge();
     const engine = createEngine(kb);

@@ -14,6 +14,7 @@ import { createUnansweredLog, type UnansweredEntry, type UnansweredLog } from '.
 import { scrubPersonalData } from '../bot/scrub.js';
 import { createMemoryStore, type KeyValueStore } from '../bot/store.js';
 import { createFeedbackRecording, type FeedbackService } from '../bot/feedback.js';
+import type { CuratorRecord } from '../bot/records.js';
 import { createStreamLog } from './redis-records.js';
 import { connectRedisStore, type SharedStore } from './redis-store.js';
 
@@ -143,7 +144,13 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   }
   const store: KeyValueStore = shared ?? createMemoryStore();
 
-  const { feedback, records, persisted: feedbackPersisted } = createFeedbackRecording({ config, store, logger, quiet: !hosted });
+  const { feedback, records, persisted: feedbackPersisted } = createFeedbackRecording({
+    config,
+    store,
+    logger,
+    quiet: !hosted,
+    ...(shared ? { shared: createStreamLog<CuratorRecord>({ redis: shared.redis, stream: 'curator', logger }) } : {}),
+  });
 
   // With Redis every replica's unanswered questions go to one stream that `npm run report` reads; UNANSWERED_LOG, if set, keeps a local copy.
   const unansweredSinks = shared ? [createStreamLog<UnansweredEntry>({ redis: shared.redis, stream: 'unanswered', logger })] : [];

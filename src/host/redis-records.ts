@@ -1,4 +1,6 @@
-import type { Redis } from 'ioredis';
+import { Redis } from 'ioredis';
+import type { RedisConfig } from '../config.js';
+import { redactUrl, REDIS_CONNECT_TIMEOUT_MS } from './redis-store.js';
 import type { Logger } from '../bot/log.js';
 
 /**
@@ -117,5 +119,34 @@ export async function readStreamLines(redis: Redis, stream: RecordStream): Promi
     if (page.length < READ_PAGE) return lines;
     // Exclusive start after the last id read (Redis 6.2+).
     start = `(${(page[page.length - 1] as [string, string[]])[0]}`;
+  }
+}
+
+/**
+ * Both streams, read once for `npm run report` on a machine that reaches the replicas' Redis. Throws
+ * an error naming REDIS_URL when it cannot be read (no retries: a report is run again by hand).
+ */
+export async function readSharedRecords(config: RedisConfig): Promise<{ source: string; unanswered: string[]; records: string[] }> {
+  const redis = new Redis(config.url, {
+    keyPrefix: config.keyPrefix,
+    lazyConnect: true,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    connectTimeout: REDIS_CONNECT_TIMEOUT_MS,
+    retryStrategy: () => null,
+  });
+  // Failures reach the caller through the commands; the client's own 'error' events add nothing.
+  redis.on('error', () => undefined);
+  try {
+    await redis.connect();
+    return {
+      source: `${redactUrl(config.url)} (${config.keyPrefix}${RECORD_STREAMS.unanswered}, ${config.keyPrefix}${RECORD_STREAMS.curator})`,
+      unanswered: await readStreamLines(redis, 'unanswered'),
+      records: await readStreamLines(redis, 'curator'),
+    };
+  } catch (error) {
+    throw new Error(`REDIS_URL: cannot read the shared records at ${redactUrl(config.url)} (${(error as Error).message})`);
+  } finally {
+    redis.disconnect();
   }
 }

@@ -2,9 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Reply } from '../../src/engine/types.js';
 import { createSilentLogger, type Logger } from '../../src/bot/log.js';
 import { createUnansweredLog, type UnansweredEntry } from '../../src/curator/unanswered.js';
+import type { CuratorRecord } from '../../src/bot/records.js';
+import type { CuratorReport } from '../../src/curator/curator-page.js';
 import { createStreamLog, readStreamLines } from '../../src/host/redis-records.js';
 import { connectRedisStore, type SharedStore } from '../../src/host/redis-store.js';
-import { redisServerAvailable, startRedisServer, type RedisServer } from '../helpers/redis-server.js';
+import { freePort, redisServerAvailable, startRedisServer, type RedisServer } from '../helpers/redis-server.js';
+import { cleanEnv, run } from '../helpers/run.js';
 
 const service = redisServerAvailable();
 
@@ -127,5 +130,44 @@ describe.skipIf(!service.available)(`records on a real redis-server${service.ava
       { time: '2026-12-07T10:00:00.000Z', platform: 'slack', kind: 'no-match', confidence: 0.1, question: 'weather tomorrow? mail me at [email]' },
       { time: '2026-12-07T10:00:00.000Z', platform: 'discord', kind: 'no-match', confidence: 0.1, question: 'who is the mayor' },
     ]);
+  });
+
+  it('is what npm run report reads when REDIS_URL is set: every replica\'s unanswered questions and votes', async () => {
+    const [a, b] = await replicas(2);
+    const keyPrefix = `records-test-${prefixes}:`;
+    const entry = (question: string): UnansweredEntry => ({ time: '2026-12-07T10:00:00.000Z', platform: 'slack', kind: 'no-match', confidence: 0.1, question });
+    const vote = (user: string): CuratorRecord => ({
+      type: 'feedback',
+      time: '2026-12-07T10:00:00.000Z',
+      platform: 'slack',
+      factId: 'gdp-2016',
+      language: 'en',
+      question: "What was Haidian's GDP in 2016?",
+      answerId: `answer-${user}`,
+      user,
+      vote: 'down',
+      reason: 'out-of-date',
+    });
+    const silent = createSilentLogger();
+    await createStreamLog<UnansweredEntry>({ redis: a!.redis, stream: 'unanswered', logger: silent }).append(entry('who is the mayor of haidian'));
+    await createStreamLog<UnansweredEntry>({ redis: b!.redis, stream: 'unanswered', logger: silent }).append(entry('who is the mayor of haidian?'));
+    await createStreamLog<CuratorRecord>({ redis: a!.redis, stream: 'curator', logger: silent }).append(vote('u1'));
+    await createStreamLog<CuratorRecord>({ redis: b!.redis, stream: 'curator', logger: silent }).append(vote('u2'));
+    const { code, stdout, stderr } = await run('npm', ['run', '--silent', 'report', '--', '--json', '--today', '2026-12-07'], {
+      env: cleanEnv({ REDIS_URL: server.url, REDIS_KEY_PREFIX: keyPrefix }),
+      timeoutMs: 60_000,
+    });
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout) as CuratorReport;
+    expect(report.unanswered).toMatchObject({ entries: 2, distinct: 1 });
+    expect(report.unanswered.source).toContain(`${keyPrefix}records:unanswered`);
+    expect(report.feedback.disliked).toMatchObject([{ factId: 'gdp-2016', down: 2, reasons: { 'out-of-date': 2 } }]);
+  });
+
+  it('names REDIS_URL when the report cannot reach Redis', async () => {
+    const { code, stderr } = await run('npm', ['run', '--silent', 'report'], { env: cleanEnv({ REDIS_URL: `redis://127.0.0.1:${await freePort()}` }), timeoutMs: 60_000 });
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/^REDIS_URL: cannot read the shared records at redis:\/\/127\.0\.0\.1:\d+/);
   });
 });
