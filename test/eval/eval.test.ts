@@ -21,6 +21,8 @@ const SETS = [
   { language: 'Chinese (sights, museums, parks)', file: 'test/eval/kb-sights-zh.jsonl', minInScope: 36, minTraps: 9, trapBar: 0.85 },
   { language: 'English (schools, sport venues, places)', file: 'test/eval/kb-more-en.jsonl', minInScope: 58, minTraps: 14 },
   { language: 'Chinese (schools, sport venues, places)', file: 'test/eval/kb-more-zh.jsonl', minInScope: 28, minTraps: 9 },
+  { language: 'English (towns, company offices, rail)', file: 'test/eval/kb-admin-en.jsonl', minInScope: 65, minTraps: 16 },
+  { language: 'Chinese (towns, company offices, rail)', file: 'test/eval/kb-admin-zh.jsonl', minInScope: 34, minTraps: 10 },
   // Issue 18: names the base does not know and attributes it lacks. The bar is no confident answer about
   // another subject at all; the in-scope rows are known subjects asked for what their facts do state.
   { language: 'English (subject traps)', file: 'test/eval/subject-traps-en.jsonl', minInScope: 10, minTraps: 30, trapBar: 1 },
