@@ -65,6 +65,21 @@ describe.each(SETS)('$language eval set', ({ file, minInScope, minTraps, ...bars
   });
 });
 
+// Issue 16: whatever a set's own bar, each language holds the 95 % / 95 % bars over all its sets together.
+describe.each(['en', 'zh'])('all %s sets together', (language) => {
+  it(`answer at least ${MIN_IN_SCOPE_RIGHT * 100} % of in-scope questions right and decline at least ${MIN_TRAPS_DECLINED * 100} % of traps`, () => {
+    const files = SETS.map((set) => set.file).filter((file) => file.endsWith(`-${language}.jsonl`));
+    const summaries = files.map((file) => runEval(engine, parseEvalFile(readFileSync(file, 'utf8'), file)));
+    const sum = (pick: (summary: (typeof summaries)[number]) => { ok: number; total: number }) =>
+      summaries.reduce((total, summary) => ({ ok: total.ok + pick(summary).ok, total: total.total + pick(summary).total }), { ok: 0, total: 0 });
+    const inScope = sum((summary) => summary.inScope);
+    const traps = sum((summary) => summary.declines);
+    expect(files.length).toBeGreaterThanOrEqual(7);
+    expect(inScope.ok / inScope.total, `${inScope.ok}/${inScope.total} in scope`).toBeGreaterThanOrEqual(MIN_IN_SCOPE_RIGHT);
+    expect(traps.ok / traps.total, `${traps.ok}/${traps.total} traps`).toBeGreaterThanOrEqual(MIN_TRAPS_DECLINED);
+  });
+});
+
 // Issue 14: follow-ups. Each line is a conversation run as a thread runs it (each reply's context goes
 // with the next question), or a follow-up asked with no conversation, which must get `clarify`.
 const FOLLOW_UP_SETS = [
