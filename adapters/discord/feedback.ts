@@ -9,10 +9,9 @@ import {
   type ButtonInteraction,
   type ModalSubmitInteraction,
 } from 'discord.js';
-import { ANSWER_ID_PATTERN, type FeedbackService, type FeedbackTarget } from '../../src/bot/feedback.js';
+import { ANSWER_ID_PATTERN, FEEDBACK_TEXT, type FeedbackRef, type FeedbackService, type FeedbackTarget } from '../../src/bot/feedback.js';
 import type { Logger } from '../../src/bot/log.js';
 import { CORRECTION_LINK_MAX, CORRECTION_TEXT_MAX, FEEDBACK_REASONS, type FeedbackReason } from '../../src/bot/records.js';
-import type { Language } from '../../src/engine/types.js';
 import { CUSTOM_ID_PREFIX } from './custom-ids.js';
 import { DISCORD_MAX_CUSTOM_ID_LENGTH, type DiscordMessagePayload } from './format.js';
 
@@ -35,41 +34,7 @@ export const CORRECTION_LINK_INPUT = 'link';
 export type FeedbackAction = 'up' | 'down' | 'correct' | 'modal' | FeedbackReason;
 const ACTIONS: readonly FeedbackAction[] = ['up', 'down', 'correct', 'modal', ...FEEDBACK_REASONS];
 
-/** What a feedback button or modal carries: the fact, its language and the answer. */
-export interface FeedbackRef {
-  readonly factId: string;
-  readonly language: Language;
-  readonly answerId: string;
-}
-
-const LABELS = {
-  en: {
-    thanksUp: 'Thanks for the feedback!',
-    askReason: 'Sorry about that. What was wrong with the answer?',
-    reasons: { wrong: 'Wrong', 'out-of-date': 'Out of date', 'not-asked': 'Not what I asked', other: 'Other' },
-    correct: 'Suggest a correction',
-    thanksDown: 'Thanks, the curators will look at it.',
-    modalTitle: 'Suggest a correction',
-    textLabel: 'What is wrong?',
-    textPlaceholder: 'Only the curators read this; it never changes an answer by itself.',
-    linkLabel: 'Source link (optional)',
-    empty: 'Please say what is wrong.',
-    thanksCorrection: 'Thanks! Your correction goes to the curators, who check it against the sources.',
-  },
-  zh: {
-    thanksUp: '谢谢你的反馈！',
-    askReason: '抱歉。这个回答有什么问题？',
-    reasons: { wrong: '有错误', 'out-of-date': '已过时', 'not-asked': '答非所问', other: '其他' },
-    correct: '提出更正',
-    thanksDown: '谢谢，维护人员会查看。',
-    modalTitle: '提出更正',
-    textLabel: '哪里不对？',
-    textPlaceholder: '只有知识库的维护人员会看到，它不会自动改变任何回答。',
-    linkLabel: '来源链接（可选）',
-    empty: '请说明哪里不对。',
-    thanksCorrection: '谢谢！你的更正会交给维护人员，由他们对照来源核实。',
-  },
-} as const;
+const LABELS = FEEDBACK_TEXT;
 
 /** The custom id of one feedback component, or undefined when it would pass Discord's 100 characters. */
 export function buildFeedbackCustomId(action: FeedbackAction, ref: FeedbackRef): string | undefined {
@@ -144,7 +109,7 @@ export function formatCorrectionModal(ref: FeedbackRef): APIModalInteractionResp
             custom_id: CORRECTION_TEXT_INPUT,
             style: TextInputStyle.Paragraph,
             label: labels.textLabel,
-            placeholder: labels.textPlaceholder.slice(0, 100),
+            placeholder: labels.textHint.slice(0, 100),
             required: true,
             min_length: 1,
             max_length: CORRECTION_TEXT_MAX,

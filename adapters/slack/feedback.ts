@@ -1,5 +1,5 @@
 import type { App, BlockAction, RespondFn, SlackViewAction, types } from '@slack/bolt';
-import { ANSWER_ID_PATTERN, type FeedbackService, type FeedbackTarget } from '../../src/bot/feedback.js';
+import { ANSWER_ID_PATTERN, FEEDBACK_TEXT, type FeedbackRef, type FeedbackService, type FeedbackTarget } from '../../src/bot/feedback.js';
 import type { Logger } from '../../src/bot/log.js';
 import { CORRECTION_LINK_MAX, CORRECTION_TEXT_MAX, FEEDBACK_REASONS, type FeedbackReason } from '../../src/bot/records.js';
 import type { Language } from '../../src/engine/types.js';
@@ -32,50 +32,9 @@ export const CORRECTION_TEXT_BLOCK = 'correction_text';
 export const CORRECTION_LINK_BLOCK = 'correction_link';
 export const CORRECTION_INPUT_ACTION = 'value';
 
-/** What a feedback button carries: the fact, its language and the answer (`en:gdp-2016:Ab3dE_9x`, well under 2,000 characters). */
-export interface FeedbackRef {
-  readonly factId: string;
-  readonly language: Language;
-  readonly answerId: string;
-}
-
 const LABELS = {
-  en: {
-    up: '👍',
-    down: '👎',
-    thanksUp: 'Thanks for the feedback!',
-    askReason: 'Sorry about that. What was wrong with the answer?',
-    reasons: { wrong: 'Wrong', 'out-of-date': 'Out of date', 'not-asked': 'Not what I asked', other: 'Other' },
-    correct: 'Suggest a correction',
-    thanksDown: 'Thanks, the curators will look at it.',
-    modalTitle: 'Suggest a correction',
-    submit: 'Send',
-    cancel: 'Cancel',
-    textLabel: 'What is wrong?',
-    textHint: 'Only the people who curate the fact base read this; it never changes an answer by itself.',
-    linkLabel: 'Source link (optional)',
-    empty: 'Please say what is wrong.',
-    thanksCorrection: 'Thanks! Your correction goes to the curators, who check it against the sources.',
-    close: 'Close',
-  },
-  zh: {
-    up: '👍',
-    down: '👎',
-    thanksUp: '谢谢你的反馈！',
-    askReason: '抱歉。这个回答有什么问题？',
-    reasons: { wrong: '有错误', 'out-of-date': '已过时', 'not-asked': '答非所问', other: '其他' },
-    correct: '提出更正',
-    thanksDown: '谢谢，维护人员会查看。',
-    modalTitle: '提出更正',
-    submit: '提交',
-    cancel: '取消',
-    textLabel: '哪里不对？',
-    textHint: '只有知识库的维护人员会看到，它不会自动改变任何回答。',
-    linkLabel: '来源链接（可选）',
-    empty: '请说明哪里不对。',
-    thanksCorrection: '谢谢！你的更正会交给维护人员，由他们对照来源核实。',
-    close: '关闭',
-  },
+  en: { ...FEEDBACK_TEXT.en, up: '👍', down: '👎', submit: 'Send', cancel: 'Cancel', close: 'Close' },
+  zh: { ...FEEDBACK_TEXT.zh, up: '👍', down: '👎', submit: '提交', cancel: '取消', close: '关闭' },
 } as const;
 
 /** Encodes a feedback reference for a button value or a modal's private_metadata. */

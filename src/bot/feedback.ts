@@ -47,6 +47,43 @@ export interface FeedbackTarget {
 }
 
 /** `recorded`: a record was appended; `repeated`: the same vote (or text) again, not counted twice. */
+/** What a feedback button or modal carries on every platform: the fact, its language and the answer. */
+export interface FeedbackRef {
+  readonly factId: string;
+  readonly language: Language;
+  readonly answerId: string;
+}
+
+/** The words of the feedback flow, the same on every platform (adapters add their own button words). */
+export const FEEDBACK_TEXT = {
+  en: {
+    thanksUp: 'Thanks for the feedback!',
+    askReason: 'Sorry about that. What was wrong with the answer?',
+    reasons: { wrong: 'Wrong', 'out-of-date': 'Out of date', 'not-asked': 'Not what I asked', other: 'Other' },
+    correct: 'Suggest a correction',
+    thanksDown: 'Thanks, the curators will look at it.',
+    modalTitle: 'Suggest a correction',
+    textLabel: 'What is wrong?',
+    textHint: 'Only the people who curate the fact base read this; it never changes an answer by itself.',
+    linkLabel: 'Source link (optional)',
+    empty: 'Please say what is wrong.',
+    thanksCorrection: 'Thanks! Your correction goes to the curators, who check it against the sources.',
+  },
+  zh: {
+    thanksUp: '谢谢你的反馈！',
+    askReason: '抱歉。这个回答有什么问题？',
+    reasons: { wrong: '有错误', 'out-of-date': '已过时', 'not-asked': '答非所问', other: '其他' },
+    correct: '提出更正',
+    thanksDown: '谢谢，维护人员会查看。',
+    modalTitle: '提出更正',
+    textLabel: '哪里不对？',
+    textHint: '只有知识库的维护人员会看到，它不会自动改变任何回答。',
+    linkLabel: '来源链接（可选）',
+    empty: '请说明哪里不对。',
+    thanksCorrection: '谢谢！你的更正会交给维护人员，由他们对照来源核实。',
+  },
+} as const;
+
 export type FeedbackOutcome = 'recorded' | 'repeated';
 
 export interface FeedbackService {
