@@ -1,7 +1,11 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Reply } from '../../src/engine/types.js';
 import { createSilentLogger, type Logger } from '../../src/bot/log.js';
 import { createUnansweredLog, type UnansweredEntry } from '../../src/curator/unanswered.js';
+import { createFeedbackRecording } from '../../src/bot/feedback.js';
 import type { CuratorRecord } from '../../src/bot/records.js';
 import type { CuratorReport } from '../../src/curator/curator-page.js';
 import { createStreamLog, readStreamLines } from '../../src/host/redis-records.js';
@@ -169,5 +173,33 @@ describe.skipIf(!service.available)(`records on a real redis-server${service.ava
     const { code, stderr } = await run('npm', ['run', '--silent', 'report'], { env: cleanEnv({ REDIS_URL: `redis://127.0.0.1:${await freePort()}` }), timeoutMs: 60_000 });
     expect(code).toBe(1);
     expect(stderr).toMatch(/^REDIS_URL: cannot read the shared records at redis:\/\/127\.0\.0\.1:\d+/);
+  });
+
+  it("puts every replica's votes and corrections in the shared curator stream, and the file too when FEEDBACK_LOG is set", async () => {
+    const [a, b] = await replicas(2);
+    const dir = await mkdtemp(path.join(tmpdir(), 'feedback-'));
+    try {
+      const file = path.join(dir, 'feedback.jsonl');
+      const config = { feedbackLogMaxBytes: 1_000_000, feedbackHashKey: 'a-shared-key-of-the-replicas' };
+      const recordings = [
+        createFeedbackRecording({ config: { ...config, feedbackLog: file }, store: a!, logger: createSilentLogger(), shared: createStreamLog<CuratorRecord>({ redis: a!.redis, stream: 'curator', logger: createSilentLogger() }) }),
+        createFeedbackRecording({ config, store: b!, logger: createSilentLogger(), shared: createStreamLog<CuratorRecord>({ redis: b!.redis, stream: 'curator', logger: createSilentLogger() }) }),
+      ];
+      expect(recordings.map((r) => r.persisted)).toEqual([true, true]);
+      const answerId = await recordings[0]!.feedback.rememberAnswer({ platform: 'slack', factId: 'gdp-2016', question: 'GDP 2016? call me on 13812345678' });
+      const target = { platform: 'slack' as const, userId: 'U0HUMAN', answerId, factId: 'gdp-2016', language: 'en' as const };
+      expect(await recordings[0]!.feedback.vote(target, 'down')).toBe('recorded');
+      // The same click retried on the other replica is the same vote: counted once.
+      expect(await recordings[1]!.feedback.vote(target, 'down')).toBe('repeated');
+      expect(await recordings[1]!.feedback.suggestCorrection(target, 'The figure is for 2015', 'https://example.org/page')).toBe('recorded');
+      await Promise.all(recordings.map((r) => r.records.flush()));
+      const shared = (await readStreamLines(a!.redis, 'curator')).map((line) => JSON.parse(line) as CuratorRecord);
+      expect(shared.map((r) => r.type)).toEqual(['feedback', 'correction']);
+      expect(shared.every((r) => r.question === 'GDP 2016? call me on [phone]' && !JSON.stringify(r).includes('U0HUMAN'))).toBe(true);
+      // The first replica's local copy has what it recorded itself.
+      expect((await readFile(file, 'utf8')).trim().split('\n')).toHaveLength(1);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
