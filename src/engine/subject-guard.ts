@@ -409,8 +409,13 @@ export function createSubjectGuard(lexicon: SubjectLexicon, facts: readonly Fact
   const isNameWord = (word: string): boolean => !isStopword(word) && !askWords.has(word);
   /** A word that is only a common word: generic, or a marker. A name needs at least one other word. */
   const isCommonWord = (word: string): boolean => genericEn.has(word) || markersEn.has(word) || genericStems.has(stemWord(word));
-  const termsOf = (words: readonly string[], keepDistrict = false): string[] =>
-    words.flatMap((word) => stemsOf(word)).filter((term) => !genericStems.has(term) || markerStems.has(term) || (keepDistrict && districtWords.has(term)));
+  const termsOf = (words: readonly string[], keepDistrict = false): string[] => {
+    const terms: string[] = [];
+    for (const word of words) {
+      for (const term of stemsOf(word)) if (!genericStems.has(term) || markerStems.has(term) || (keepDistrict && districtWords.has(term))) terms.push(term);
+    }
+    return terms;
+  };
 
   /** Capitalised runs ("Beijing Foreign Studies University", "BFSU", "Quarrywood") as written. */
   const capitalisedNames = (raw: string, out: Name[]): ReadonlySet<string> => {
@@ -435,6 +440,14 @@ export function createSubjectGuard(lexicon: SubjectLexicon, facts: readonly Fact
     };
     // One regex pass finds the capitalised runs; only their words are looked at one by one.
     for (const match of text.matchAll(CAPITALISED_RUN)) {
+      // One capitalised word (most runs: "What", "Where", "Tsinghua"): no pieces to walk.
+      if (!/[\s-]/u.test(match[0])) {
+        const word = match[0].replace(/['’]s$/u, '');
+        const lower = normalizeWord(word);
+        capitalised.add(lower);
+        if (isNameWord(lower) && !NAME_CONNECTORS.has(lower)) flush([word], isSentenceStart(text, match.index));
+        continue;
+      }
       let run: string[] = [];
       let runStart = match.index;
       let offset = match.index;
@@ -464,7 +477,8 @@ export function createSubjectGuard(lexicon: SubjectLexicon, facts: readonly Fact
 
   /** "x university", "university of x", lower-case acronyms ("bfsu"), in the normalised question. */
   const lowerCaseNames = (normalized: string, capitalised: ReadonlySet<string>, withMarkers: boolean, doc: number, out: Name[]): void => {
-    const words = normalized.split(' ').filter((word) => word !== '' && !hasHan(word));
+    const han = hasHan(normalized);
+    const words = normalized.split(' ').filter((word) => word !== '' && (!han || !hasHan(word)));
     words.forEach((word, i) => {
       // A marker the user capitalised is part of a name the capitalised reading has taken whole.
       if (markersEn.has(word) && !capitalised.has(word)) {

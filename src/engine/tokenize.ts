@@ -116,6 +116,8 @@ function pushHan(run: string, tokens: Token[]): void {
 
 /** Four-digit years a question names ("in 2019", "2019年"), in the order written. */
 export function extractYears(raw: string): number[] {
+  // Most questions name no year: printable ASCII without a digit has none (other text may hold digits NFKC folds).
+  if (/^[\x20-\x2f\x3a-\x7e]*$/.test(raw)) return [];
   const text = raw.normalize('NFKC');
   const years: number[] = [];
   for (const match of text.matchAll(/(?<![\d,.])(1[5-9]\d\d|20\d\d)(?![\d,.]*\d)(?!\s*(?:%|percent|billion|million|km|亿|万|家|个|人))/gi)) {
