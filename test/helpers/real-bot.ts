@@ -20,3 +20,9 @@ export async function realBot(): Promise<Bot> {
   const loaded = await realEngine();
   return createBot({ getEngine: () => loaded });
 }
+
+/** The freshness fixture's Bot on 2026-12-07: the bakeries fact was due for review on 2021-03-01, the museums fact in 2999. */
+export async function freshnessBot(): Promise<Bot> {
+  const engine = createEngine(await loadKnowledge(path.resolve(import.meta.dirname, '../fixtures/fresh-knowledge')));
+  return createBot({ getEngine: () => engine, today: () => '2026-12-07' });
+}

@@ -1,12 +1,13 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { CORRECTION_LINK_INPUT, CORRECTION_TEXT_INPUT, parseFeedbackCustomId } from '../../../adapters/discord/feedback.js';
 import { createFeedbackService } from '../../../src/bot/feedback.js';
 import { createLogger } from '../../../src/bot/log.js';
-import { createFileRecordLog, hashUserId, latestVotes, parseRecords, type CuratorRecord, type RecordLog } from '../../../src/bot/records.js';
+import { createFileRecordLog, hashUserId, latestVotes, type RecordLog } from '../../../src/bot/records.js';
 import { createMemoryStore } from '../../../src/bot/store.js';
+import { recordsIn } from '../../helpers/records.js';
 import type { FakeUser, RecordedRequest } from '../../fakes/fake-discord.js';
 import { startHarness, type CallbackBody, type Harness } from './harness.js';
 
@@ -43,22 +44,6 @@ async function start(): Promise<{ h: Harness; log: RecordLog; file: string }> {
   const feedback = createFeedbackService({ log, store: createMemoryStore(), hashKey: HASH_KEY });
   harness = await startHarness({ feedback });
   return { h: harness, log, file };
-}
-
-/**
- * The records in the file once `count` are there: the thanks goes out before the record is written
- * (the platform's 3-second window comes first), so the test waits for the writes.
- */
-async function recordsIn(file: string, log: RecordLog, count: number): Promise<{ text: string; records: CuratorRecord[]; skipped: number }> {
-  const read = async () => {
-    await log.flush();
-    const text = await readFile(file, 'utf8').catch(() => '');
-    return { text, ...parseRecords(text) };
-  };
-  await vi.waitFor(async () => expect((await read()).records.length).toBeGreaterThanOrEqual(count), { timeout: 3_000, interval: 20 });
-  // A little longer, so that a wrongly recorded repeat would have arrived too.
-  await new Promise((resolve) => setTimeout(resolve, 100));
-  return read();
 }
 
 function callback(request: RecordedRequest): CallbackBody & { data?: { custom_id?: string; title?: string } } {

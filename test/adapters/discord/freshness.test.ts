@@ -1,17 +1,14 @@
 /** End to end with the real discord.js Client: an answer past its fact's review date carries the out-of-date line. */
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createBot, type Bot } from '../../../src/bot/bot.js';
-import { createEngine } from '../../../src/engine/engine.js';
-import { loadKnowledge } from '../../../src/knowledge/load.js';
+import type { Bot } from '../../../src/bot/bot.js';
+import { freshnessBot } from '../../helpers/real-bot.js';
 import { startHarness, type CallbackBody, type Harness } from './harness.js';
 
 let harness: Harness | undefined;
 let bot: Bot;
 
 beforeAll(async () => {
-  // The freshness fixture: the bakeries fact was due for review on 2021-03-01, the museums fact in 2999.
-  const engine = createEngine(await loadKnowledge('test/fixtures/fresh-knowledge'));
-  bot = createBot({ getEngine: () => engine, today: () => '2026-12-07' });
+  bot = await freshnessBot();
 });
 
 afterEach(async () => {
