@@ -10,7 +10,7 @@ import {
 } from './defaults.js';
 import { FactIndex, type Candidate } from './fact-index.js';
 import { joinList, MESSAGES } from './messages.js';
-import { hasHan, normalizeText } from './normalize.js';
+import { escapeRegExp, hasHan, normalizeText } from './normalize.js';
 import { detectIntent, smalltalkText } from './smalltalk.js';
 import { extractYears, TermKind, tokenize, tokenizeNormalized } from './tokenize.js';
 import type { AnswerFactOptions, AskOptions, Completion, Engine, Language, NearestFact, Overview, Reply, SourceRef, Suggestion, TopicSummary } from './types.js';
@@ -35,7 +35,6 @@ interface ForeignName {
   readonly pattern: RegExp;
 }
 
-const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 function namePattern(name: string): RegExp {
   const escaped = escapeRegExp(name);
@@ -329,7 +328,8 @@ export function createEngine(kb: KnowledgeBase, options: EngineOptions = {}): En
   const complete = (partial: string, limit: number): Completion[] => completer(partial.slice(0, QUESTION_MAX_CHARS), limit);
 
   const nearest = (question: string): NearestFact | undefined => {
-    const tokens = tokenizeNormalized(detectIntent(normalizeText(question.slice(0, QUESTION_MAX_CHARS))).rest);
+    // Read as ask reads it (wordings contracted), so a curator is not told to add a word the fact already answers to.
+    const tokens = tokenizeNormalized(expansions.contract(detectIntent(normalizeText(question.slice(0, QUESTION_MAX_CHARS))).rest));
     const top = index.search(tokens, CANDIDATES_MAX, { names: nameTerms(question) })[0];
     if (!top) return undefined;
     const fact = facts[top.doc] as Fact;

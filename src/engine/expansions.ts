@@ -1,4 +1,4 @@
-import { hasHan, normalizeText } from './normalize.js';
+import { escapeRegExp, hasHan, normalizeText } from './normalize.js';
 
 /**
  * Wordings that mean the same (GDP / gross domestic product / 地区生产总值), applied on both sides of
@@ -18,7 +18,6 @@ export interface Expansions {
 
 const IDENTITY: Expansions = { contract: (text) => text, expand: (text) => text };
 
-const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** Builds the contract/expand pair over curated groups (`knowledge/expansions.yaml`); no groups, no change. */
 export function createExpansions(groups: readonly (readonly string[])[]): Expansions {

@@ -55,3 +55,8 @@ function foldPunctuation(raw: string): string {
   if (decimals) text = text.replace(/\ue000/g, '.');
   return text.trim();
 }
+
+/** The text as a literal inside a regular expression. */
+export function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

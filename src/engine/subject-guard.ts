@@ -1,6 +1,6 @@
 import type { Fact } from '../knowledge/schema.js';
 import type { SubjectAttribute, SubjectLexicon } from '../knowledge/subjects.js';
-import { hasHan, normalizeText } from './normalize.js';
+import { escapeRegExp, hasHan, normalizeText } from './normalize.js';
 import { osaDistance } from './osa.js';
 import { isHanStopChar, isStopword, stemWord, tokenizeNormalized } from './tokenize.js';
 
@@ -116,7 +116,6 @@ const sameTerm = (a: string, b: string): boolean => {
   return Math.abs(a.length - b.length) <= max && a.length >= NAME_TYPO_MIN_LENGTH && isTypoEligible(a) && osaDistance(a, b, max) <= max;
 };
 
-const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** Endings an English phrase's last word may take: "found" matches founded, founder and founding, "am" never "among". */
 const ENGLISH_ENDINGS = '(?:s|es|d|ed|ing|er|ers|ment|ments)?(?!\\p{L})';

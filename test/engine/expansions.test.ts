@@ -56,6 +56,14 @@ describe('wordings people type, on the real fact base', () => {
     expect(reply.factId).toBe(factId);
   });
 
+  it('reads a wording the same way for the report\'s nearest fact: no suggestion to add words the fact already answers to', () => {
+    const nearest = engine.nearest('what was the gross domestic product of haidian district in 2016');
+    expect(nearest?.factId).toBe('gdp-2016');
+    expect(nearest?.missingTerms.join(' ')).not.toMatch(/gross|domestic|product/);
+    // The same query as the acronym, as ask reads it: the same score.
+    expect(nearest?.score).toBe(engine.nearest('what was the gdp of haidian district in 2016')?.score);
+  });
+
   it.each(['Which tech companies are based in Haidian?', 'which companies are in haidian', 'What companies are headquartered in Haidian?', '海淀有哪些科技公司？'])(
     'answers the list question "%s" with the companies the base names, not a count',
     (question) => {
