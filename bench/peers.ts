@@ -24,8 +24,14 @@ function loadExpansions(): ExpansionGroups {
   return ExpansionsFileSchema.parse(parseYaml(readFileSync(new URL('../knowledge/expansions.yaml', import.meta.url), 'utf8'))).groups;
 }
 
-export const ENGINE_NAMES = ['haidian-bot', 'fuse.js', 'minisearch', 'flexsearch'] as const;
+/**
+ * `haidian-bot-unguarded` is the project's engine without its subject guard: run beside `haidian-bot`
+ * (`--engines haidian-bot,haidian-bot-unguarded`), it shows what the guard costs. Not run by default.
+ */
+export const ENGINE_NAMES = ['haidian-bot', 'haidian-bot-unguarded', 'fuse.js', 'minisearch', 'flexsearch'] as const;
 export type EngineName = (typeof ENGINE_NAMES)[number];
+/** The engines a run measures unless told otherwise. */
+export const DEFAULT_ENGINES: readonly EngineName[] = ['haidian-bot', 'fuse.js', 'minisearch', 'flexsearch'];
 
 export interface Peer {
   readonly name: EngineName;
@@ -60,18 +66,22 @@ const toDoc = (fact: Fact): PeerDoc => ({
   answer: fact.answer.en,
 });
 
-/** The project's engine, with the Haidian generic words switched off (they mean nothing in a synthetic city). */
-export function createHaidianPeer(): Peer {
+/**
+ * The project's engine, with the Haidian generic words switched off (they mean nothing in a synthetic
+ * city); `guarded: false` leaves out the subject guard (subjects.yaml), all else the same.
+ */
+export function createHaidianPeer({ guarded = true }: { readonly guarded?: boolean } = {}): Peer {
   let engine: ReturnType<typeof createEngine> | undefined;
-  const subjects = loadSubjectLexicon();
+  const subjects = guarded ? loadSubjectLexicon() : undefined;
   const expansions = loadExpansions();
+  const name = guarded ? 'haidian-bot' : 'haidian-bot-unguarded';
   return {
-    name: 'haidian-bot',
+    name,
     build(facts) {
-      engine = createEngine({ ...knowledgeBaseOf(facts), subjects, expansions }, { genericTerms: [] });
+      engine = createEngine({ ...knowledgeBaseOf(facts), ...(subjects ? { subjects } : {}), expansions }, { genericTerms: [] });
     },
     query(question) {
-      if (!engine) throw new Error('haidian-bot: build() first');
+      if (!engine) throw new Error(`${name}: build() first`);
       const reply = engine.ask(question);
       return reply.kind === 'answer' ? (reply.factId ?? null) : null;
     },
@@ -159,7 +169,8 @@ export function createFlexSearchPeer(): Peer {
 }
 
 export const PEER_FACTORIES: Readonly<Record<EngineName, () => Peer>> = {
-  'haidian-bot': createHaidianPeer,
+  'haidian-bot': () => createHaidianPeer(),
+  'haidian-bot-unguarded': () => createHaidianPeer({ guarded: false }),
   'fuse.js': createFusePeer,
   minisearch: () => createMiniSearchPeer(),
   flexsearch: createFlexSearchPeer,

@@ -28,7 +28,7 @@ import {
   measureSize,
   type SizeReport,
 } from './measure.js';
-import { ENGINE_NAMES } from './peers.js';
+import { DEFAULT_ENGINES, ENGINE_NAMES } from './peers.js';
 import {
   formatReport,
   speedUps,
@@ -50,7 +50,7 @@ const BENCH_COMMAND = defineCommand({
     queries: { type: 'string', value: 'N', parse: wholeNumber(5), description: `questions per size, at least one per category (default: ${DEFAULT_TOTAL_QUERIES}, with --smoke ${SMOKE_TOTAL_QUERIES})` },
     smoke: { type: 'boolean', description: 'a quick run that checks the benchmark works (fewer queries and start-up runs)' },
     json: { type: 'boolean', description: 'print exactly one JSON object on stdout: {"results": […], "startup": {…}, "meta": {…}}' },
-    engines: { type: 'string', value: 'a,b', default: ENGINE_NAMES.join(','), parse: listOf(oneOf(...ENGINE_NAMES), `engines (${ENGINE_NAMES.join(', ')})`), description: 'the engines to measure' },
+    engines: { type: 'string', value: 'a,b', default: DEFAULT_ENGINES.join(','), parse: listOf(oneOf(...ENGINE_NAMES), `engines (${ENGINE_NAMES.join(', ')})`), description: 'the engines to measure; add haidian-bot-unguarded to see what the subject guard costs' },
     seed: { type: 'string', value: 'N', default: String(DEFAULT_SEED), parse: wholeNumber(), description: 'the seed of the synthetic corpus and questions' },
     'startup-runs': { type: 'string', value: 'N', parse: wholeNumber(), description: 'start-up measurements of each kind (default: 5, with --smoke 2)' },
     worker: { type: 'boolean', hidden: true, description: 'measure one size and print its JSON report (run.ts runs itself so)' },

@@ -91,7 +91,7 @@ export function createEngine(kb: KnowledgeBase, options: EngineOptions = {}): En
   const withoutShields = (normalized: string): string => shields.reduce((text, alias) => text.replace(new RegExp(alias.source, 'gu'), ' '), normalized);
   const unsupportedNames = namesOf(kb.unsupportedSubjects);
   const completer = createCompleter(facts, index);
-  const subjectGuard = kb.subjects ? createSubjectGuard(kb.subjects, facts, { genericTerms, knowsTerm: (term) => index.hasTerm(term), docHasTerm: (doc, term) => index.docHasTerm(doc, term) }) : undefined;
+  const subjectGuard = kb.subjects ? createSubjectGuard(kb.subjects, facts, { genericTerms, knowsTerm: (term) => index.hasTerm(term), docHasTerm: (doc, term) => index.docHasTerm(doc, term), docHasNear: (doc, term, maxEdits) => index.docHasNear(doc, term, maxEdits) }) : undefined;
 
   const sourcesOf = (fact: Fact): SourceRef[] =>
     fact.sources.map((id) => {

@@ -171,6 +171,8 @@ const maxEditsFor = (length: number): number => (length >= TYPO_TWO_EDITS_MIN_LE
 export class FactIndex {
   readonly size: number;
   private readonly termIds = new Map<string, number>();
+  /** Each term's text, by id. */
+  private readonly termTexts: string[] = [];
   private readonly termKinds: TermKind[] = [];
   private readonly termGeneric: boolean[] = [];
   private readonly termWeight: Float64Array;
@@ -378,6 +380,20 @@ export class FactIndex {
     return id !== undefined && binarySearch(this.docTermIds, this.docTermStart[doc] as number, this.docTermStart[doc + 1] as number, id) >= 0;
   }
 
+  /**
+   * True when the fact has a term at most `maxEdits` typing slips (insertions, deletions, changes,
+   * swaps) from `term`, the term itself included: a walk over the fact's own terms, for the few
+   * facts a caller asks about.
+   */
+  docHasNear(doc: number, term: string, maxEdits: number): boolean {
+    const end = this.docTermStart[doc + 1] as number;
+    for (let i = this.docTermStart[doc] as number; i < end; i++) {
+      const text = this.termTexts[this.docTermIds[i] as number] as string;
+      if (Math.abs(text.length - term.length) <= maxEdits && osaDistance(term, text, maxEdits) <= maxEdits) return true;
+    }
+    return false;
+  }
+
   /** For each token, whether the fact has it: exactly, as a typo or through a synonym (as scoring counts it). */
   tokensInDocument(doc: number, tokens: readonly Token[]): boolean[] {
     const start = this.docTermStart[doc] as number;
@@ -423,6 +439,7 @@ export class FactIndex {
     if (id === undefined) {
       id = this.termKinds.length;
       this.termIds.set(token.term, id);
+      this.termTexts.push(token.term);
       this.termKinds.push(token.kind);
       this.termGeneric.push(generic.has(token.term));
     }

@@ -48,6 +48,8 @@ export interface SubjectGuardOptions {
   readonly knowsTerm: (term: string) => boolean;
   /** True when the fact has the term in one of its fields (the index's postings). */
   readonly docHasTerm: (doc: number, term: string) => boolean;
+  /** True when the fact has a term within that many typing slips of the term. */
+  readonly docHasNear: (doc: number, term: string, maxEdits: number) => boolean;
 }
 
 /** Words of a capitalised name longer than this are a sentence in title case, not a name. */
@@ -77,12 +79,36 @@ const ENGLISH_ONSETS = new Set(
   'bl br ch cl cr dr dw fl fr gh gl gn gr kl kn kr ph pl pr ps qu rh sc sh sk sl sm sn sp sq st sw th tr ts tw wh wr'.split(' '),
 );
 const VOWEL = /[aeiouy]/;
+/** Distinct runs and words whose reading the guard keeps; past this many it starts again. */
+const MEMO_MAX = 20_000;
+/** Facts a name's judgement is kept for (a name is asked of few facts; a flood of them starts it again). */
+const JUDGEMENTS_PER_NAME_MAX = 64;
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+/** "Tsinghua's" → Tsinghua. */
+const withoutPossessive = (word: string): string => (word.endsWith("'s") || word.endsWith('’s') ? word.slice(0, -2) : word);
+
+/** A memo of a pure function's results by key, emptied when it holds `max` of them (so odd input cannot grow it without bound). */
+class BoundedMemo<T> {
+  private readonly values = new Map<string, T>();
+  constructor(private readonly max: number) {}
+  get(key: string, compute: () => T): T {
+    const known = this.values.get(key);
+    if (known !== undefined || this.values.has(key)) return known as T;
+    const value = compute();
+    if (this.values.size >= this.max) this.values.clear();
+    this.values.set(key, value);
+    return value;
+  }
+}
+
 /** Capitalised words in a row, joined by spaces, hyphens and the words of {@link NAME_CONNECTORS}: the candidates for a name. */
 const CAPITALISED_RUN = /\p{Lu}[\p{L}\p{N}]*(?:['’]s)?(?:[ \t-]+(?:(?:of|and|the|de|for|on)[ \t-]+)*\p{Lu}[\p{L}\p{N}]*(?:['’]s)?)*/gu;
 
 interface Name {
   /** As shown to the user. */
   readonly display: string;
+  /** `display` normalised, as the facts' aliases are (names read from the normalised question are already). */
+  readonly key: string;
   /** Latin: the stemmed terms that must all be found; empty for a Chinese name. */
   readonly terms: readonly string[];
   /** Latin: the words as written (lower case), for a name with a slip in it. */
@@ -92,6 +118,8 @@ interface Name {
   /** Chinese: the name and the part before its marker (with and without trailing common words). */
   readonly han?: { readonly name: string; readonly stems: readonly string[]; readonly marker: string };
 }
+
+type NameJudgement = 'here' | 'unknown' | 'elsewhere' | readonly number[];
 
 interface CompiledAttribute {
   readonly attribute: SubjectAttribute;
@@ -106,6 +134,7 @@ interface CompiledAttribute {
  */
 const NAME_TYPO_MIN_LENGTH = 4;
 const NAME_TYPO_TWO_EDITS_MIN_LENGTH = 5;
+const isLatinWord = (word: string): boolean => /^\p{Script=Latin}+$/u.test(word);
 const isTypoEligible = (term: string): boolean => term.length >= NAME_TYPO_MIN_LENGTH && /^\p{L}+$/u.test(term);
 const maxEditsFor = (term: string): number => (term.length >= NAME_TYPO_TWO_EDITS_MIN_LENGTH ? 2 : 1);
 /** The same term, or one a typing slip or two away (as the index forgives them). */
@@ -175,9 +204,9 @@ export function createSubjectGuard(lexicon: SubjectLexicon, facts: readonly Fact
   );
 
   /** `build(fact)` for a fact, made the first time it is needed: the guard looks at few facts per question. */
-  const lazy = <T>(build: (fact: Fact) => T): ((doc: number) => T) => {
+  const lazy = <T>(build: (fact: Fact, doc: number) => T): ((doc: number) => T) => {
     const cache: (T | undefined)[] = [];
-    return (doc) => (cache[doc] ??= build(facts[doc] as Fact));
+    return (doc) => (cache[doc] ??= build(facts[doc] as Fact, doc));
   };
 
   // Numbered names ("Line 16", "16号线"): the numbers a question names, and the facts that mention each.
@@ -276,11 +305,8 @@ export function createSubjectGuard(lexicon: SubjectLexicon, facts: readonly Fact
   }
   interface LatinText {
     readonly terms: ReadonlySet<string>;
-    readonly words: readonly string[];
     /** Term sequences of each keyword, the answer and each example question: a name of several words must be found in one of them (or in an alias). */
     readonly pieces: readonly (readonly string[])[];
-    /** Its words as written (lower case, unstemmed). */
-    readonly surfaces: readonly string[];
   }
   interface StatedText {
     readonly states: string;
@@ -290,29 +316,56 @@ export function createSubjectGuard(lexicon: SubjectLexicon, facts: readonly Fact
     const pieces = fact.aliases.map((alias) => nameTermsOfFact(normalizeText(alias).split(' ')));
     return { terms: new Set(pieces.flat()), pieces };
   });
-  // The terms of each word of the facts' text, shared by all facts: a fact's text is built from lookups.
-  const factWordTerms = new Map<string, readonly string[]>();
-  const termsOfFactWord = (word: string): readonly string[] => {
-    let terms = factWordTerms.get(word);
-    if (terms === undefined) {
-      terms = stemsOf(word);
-      factWordTerms.set(word, terms);
+  // What each word of the facts' text is to the guard, shared by all facts: a fact's text is built from lookups.
+  interface FactWord {
+    readonly terms: readonly string[];
+    /** Its terms as part of a name (common words out). */
+    readonly nameTerms: readonly string[];
+  }
+  const factWords = new Map<string, FactWord>();
+  const factWord = (word: string): FactWord => {
+    let known = factWords.get(word);
+    if (known === undefined) {
+      const terms = stemsOf(word);
+      known = {
+        terms,
+        nameTerms: terms.filter((term) => !genericStems.has(term) || markerStems.has(term) || districtWords.has(term)),
+      };
+      factWords.set(word, known);
     }
-    return terms;
+    return known;
   };
   /** A fact's words as the terms a name is made of (common words out), so that "Beida subway station" finds "beida station". */
-  const nameTermsOfFact = (words: readonly string[]): string[] =>
-    words.flatMap(termsOfFactWord).filter((term) => !genericStems.has(term) || markerStems.has(term) || districtWords.has(term));
+  const nameTermsOfFact = (words: readonly string[]): string[] => {
+    const terms: string[] = [];
+    for (const word of words) for (const term of factWord(word).nameTerms) terms.push(term);
+    return terms;
+  };
   // Its example questions too: curators write them with the names people use ("yiheyuan ximen station").
-  const latinTextOf = lazy<LatinText>((fact) => {
-    const parts = [...fact.aliases, fact.answer.en, ...fact.keywords, ...fact.questions.en].map((part) => normalizeText(part).split(' '));
-    const terms = new Set(parts.flatMap((words) => words.flatMap(termsOfFactWord)));
-    return {
-      terms,
-      words: [...terms].filter((term) => term.length >= NAME_TYPO_MIN_LENGTH - 1),
-      pieces: parts.slice(fact.aliases.length).map(nameTermsOfFact),
-      surfaces: [...new Set(parts.flat().filter((word) => word.length >= NAME_TYPO_MIN_LENGTH && /^\p{Script=Latin}+$/u.test(word)))],
-    };
+  /** The words of each of the fact's Latin texts (aliases first), normalised. */
+  const latinWordsOf = lazy<readonly (readonly string[])[]>((fact) =>
+    [...fact.aliases, fact.answer.en, ...fact.keywords, ...fact.questions.en].map((part) => normalizeText(part).split(' ')),
+  );
+  const latinTextOf = lazy<LatinText>((fact, doc) => {
+    const terms = new Set<string>();
+    const pieces: string[][] = [];
+    latinWordsOf(doc).forEach((words, i) => {
+      // The aliases are pieces of their own (aliasTextOf).
+      const piece: string[] | undefined = i >= fact.aliases.length ? [] : undefined;
+      for (const word of words) {
+        const known = factWord(word);
+        for (const term of known.terms) terms.add(term);
+        if (piece) for (const term of known.nameTerms) piece.push(term);
+      }
+      if (piece) pieces.push(piece);
+    });
+    return { terms, pieces };
+  });
+  /** The fact's Latin words as written (lower case, unstemmed), for a name with a slip in it: no stemming needed. */
+  const surfacesOf = lazy<readonly string[]>((_fact, doc) => {
+    const surfaces = new Set<string>();
+    for (const words of latinWordsOf(doc)) for (const word of words) if (word.length >= NAME_TYPO_MIN_LENGTH && isLatinWord(word)) surfaces.add(word);
+    return [...surfaces];
   });
   const hanTextOf = lazy<string>((fact) =>
     normalizeText([...fact.aliases, fact.answer.zh ?? '', fact.answer.en, ...fact.keywords, ...fact.questions.zh].join(' \n ')),
@@ -323,14 +376,8 @@ export function createSubjectGuard(lexicon: SubjectLexicon, facts: readonly Fact
   }));
 
   /** The fact names the term, or a word a typing slip or two away (the index forgives the same slips). */
-  const factHasTerm = (doc: number, term: string): boolean => {
-    if (options.docHasTerm(doc, term)) return true;
-    const text = latinTextOf(doc);
-    if (text.terms.has(term)) return true;
-    if (!isTypoEligible(term)) return false;
-    const max = maxEditsFor(term);
-    return text.words.some((word) => osaDistance(term, word, max) <= max);
-  };
+  const factHasTerm = (doc: number, term: string): boolean =>
+    options.docHasTerm(doc, term) || (isTypoEligible(term) && options.docHasNear(doc, term, maxEditsFor(term)));
 
   /**
    * A name of several words is covered when one piece of the fact has them in a row ("Haidian Hospital"
@@ -380,7 +427,7 @@ export function createSubjectGuard(lexicon: SubjectLexicon, facts: readonly Fact
     }
     if (coversLatin(doc, name.terms)) return true;
     // A name with a slip in it ("Qingpign Houssing Office"): every word near one the fact has, as written.
-    const surfaces = latinTextOf(doc).surfaces;
+    const surfaces = surfacesOf(doc);
     const words = (name.words ?? []).filter((word) => !NAME_CONNECTORS.has(word) && (!isCommonWord(word) || markersEn.has(word)));
     return words.some((word) => !surfaces.includes(word)) && words.every((word) => surfaces.some((other) => sameTerm(word, other)));
   };
@@ -416,60 +463,94 @@ export function createSubjectGuard(lexicon: SubjectLexicon, facts: readonly Fact
     return terms;
   };
 
-  /** Capitalised runs ("Beijing Foreign Studies University", "BFSU", "Quarrywood") as written. */
-  const capitalisedNames = (raw: string, out: Name[]): ReadonlySet<string> => {
-    const text = /^[\x20-\x7e]*$/.test(raw) ? raw : raw.normalize('NFKC');
-    const capitalised = new Set<string>();
-    const flush = (run: readonly string[], atStart: boolean): void => {
-      const kept = [...run];
-      while (kept.length > 0 && NAME_CONNECTORS.has((kept[kept.length - 1] as string).toLowerCase())) kept.pop();
-      if (kept.length === 0 || kept.length > NAME_WORDS_MAX) return;
-      const words = kept.map(normalizeWord);
-      const proper = words.filter((word) => !NAME_CONNECTORS.has(word) && !isCommonWord(word));
-      const acronym = kept.length === 1 && /^(?=.*\p{Lu}.*\p{Lu})[\p{Lu}\d]+$/u.test(kept[0] as string);
-      const single = proper.length === 1 && words.length === 1 && !acronym;
-      // "Haidian Hospital", "Beijing Zoo": a capitalised marker after the district's name is a name too.
-      const districtAndMarker = words.length >= 2 && words.some((word) => districtWords.has(word)) && words.some((word) => markersEn.has(word));
-      const terms = termsOf(words.filter((word) => !NAME_CONNECTORS.has(word)), proper.length === 0);
-      // One ordinary capitalised word ("Population") is a name only if the base has never seen it, or has
-      // it as a whole alias ("Tsinghua"); at the start of a sentence ("Whereabouts is …", "Whih bus …")
-      // only as a whole alias.
-      const singleName = !single || factsByAlias.has(words[0] as string) || (!atStart && !terms.some((term) => options.knowsTerm(term)));
-      if ((proper.length > 0 || districtAndMarker) && terms.length > 0 && singleName) out.push({ display: kept.join(' '), terms, words });
-    };
-    // One regex pass finds the capitalised runs; only their words are looked at one by one.
-    for (const match of text.matchAll(CAPITALISED_RUN)) {
-      // One capitalised word (most runs: "What", "Where", "Tsinghua"): no pieces to walk.
-      if (!/[\s-]/u.test(match[0])) {
-        const word = match[0].replace(/['’]s$/u, '');
-        const lower = normalizeWord(word);
-        capitalised.add(lower);
-        if (isNameWord(lower) && !NAME_CONNECTORS.has(lower)) flush([word], isSentenceStart(text, match.index));
+  /**
+   * A run of capitalised words read as a name, or not: a function of its words and of whether it
+   * starts a sentence, so each is worked out once. Names repeat (they are the base's names, and the
+   * names users keep asking about), and reading one costs more than looking it up.
+   */
+  const readRun = (run: readonly string[], atStart: boolean): Name | undefined => {
+    const kept = [...run];
+    while (kept.length > 0 && NAME_CONNECTORS.has((kept[kept.length - 1] as string).toLowerCase())) kept.pop();
+    if (kept.length === 0 || kept.length > NAME_WORDS_MAX) return undefined;
+    const words = kept.map(normalizeWord);
+    const proper = words.filter((word) => !NAME_CONNECTORS.has(word) && !isCommonWord(word));
+    const acronym = kept.length === 1 && /^(?=.*\p{Lu}.*\p{Lu})[\p{Lu}\d]+$/u.test(kept[0] as string);
+    const single = proper.length === 1 && words.length === 1 && !acronym;
+    // "Haidian Hospital", "Beijing Zoo": a capitalised marker after the district's name is a name too.
+    const districtAndMarker = words.length >= 2 && words.some((word) => districtWords.has(word)) && words.some((word) => markersEn.has(word));
+    const terms = termsOf(words.filter((word) => !NAME_CONNECTORS.has(word)), proper.length === 0);
+    // One ordinary capitalised word ("Population") is a name only if the base has never seen it, or has
+    // it as a whole alias ("Tsinghua"); at the start of a sentence ("Whereabouts is …", "Whih bus …")
+    // only as a whole alias.
+    const singleName = !single || factsByAlias.has(words[0] as string) || (!atStart && !terms.some((term) => options.knowsTerm(term)));
+    if (!((proper.length > 0 || districtAndMarker) && terms.length > 0 && singleName)) return undefined;
+    const display = kept.join(' ');
+    return { display, key: normalizeText(display), terms, words };
+  };
+  /** The run as a name at a sentence start and within one (where it stands only decides whether it is a name, never what the name is). */
+  const readingsOf = (run: readonly string[]): RunPart['readings'] => {
+    const within = readRun(run, false);
+    const start = readRun(run, true);
+    return { start: start !== undefined && within !== undefined ? within : start, within };
+  };
+
+  interface RunPart {
+    /** The words of one name candidate, as written. */
+    readonly words: readonly string[];
+    /** Where it starts in the run. */
+    readonly offset: number;
+    /** The name it is at a sentence start, and within a sentence. */
+    readonly readings: { readonly start: Name | undefined; readonly within: Name | undefined };
+  }
+  interface RunLayout {
+    /** Every capitalised word, in lower case. */
+    readonly capitalised: readonly string[];
+    readonly parts: readonly RunPart[];
+  }
+  /** A run's capitalised words and the name candidates in it: the words that may be part of a name, split at the others. */
+  const layOut = (text: string): RunLayout => {
+    const capitalised: string[] = [];
+    const parts: RunPart[] = [];
+    let run: string[] = [];
+    let runStart = 0;
+    let offset = 0;
+    for (const piece of text.split(/([\s-]+)/u)) {
+      if (piece === '' || /^[\s-]+$/u.test(piece)) {
+        offset += piece.length;
         continue;
       }
-      let run: string[] = [];
-      let runStart = match.index;
-      let offset = match.index;
-      for (const piece of match[0].split(/([\s-]+)/u)) {
-        if (piece === '' || /^[\s-]+$/u.test(piece)) {
-          offset += piece.length;
-          continue;
-        }
-        const word = piece.replace(/['’]s$/u, '');
-        const lower = normalizeWord(word);
-        const capital = /^\p{Lu}/u.test(word);
-        if (capital) capitalised.add(lower);
-        if (capital && isNameWord(lower) && !NAME_CONNECTORS.has(lower)) {
-          if (run.length === 0) runStart = offset;
-          run.push(word);
-        } else if (run.length > 0 && NAME_CONNECTORS.has(lower)) run.push(word);
-        else {
-          if (run.length > 0) flush(run, isSentenceStart(text, runStart));
-          run = [];
-        }
-        offset += piece.length;
+      const word = withoutPossessive(piece);
+      const lower = normalizeWord(word);
+      const capital = /^\p{Lu}/u.test(word);
+      if (capital) capitalised.push(lower);
+      if (capital && isNameWord(lower) && !NAME_CONNECTORS.has(lower)) {
+        if (run.length === 0) runStart = offset;
+        run.push(word);
+      } else if (run.length > 0 && NAME_CONNECTORS.has(lower)) run.push(word);
+      else {
+        if (run.length > 0) parts.push({ words: run, offset: runStart, readings: readingsOf(run) });
+        run = [];
       }
-      if (run.length > 0) flush(run, isSentenceStart(text, runStart));
+      offset += piece.length;
+    }
+    if (run.length > 0) parts.push({ words: run, offset: runStart, readings: readingsOf(run) });
+    return { capitalised, parts };
+  };
+  const layouts = new BoundedMemo<RunLayout>(MEMO_MAX);
+
+  /** Capitalised runs ("Beijing Foreign Studies University", "BFSU", "Quarrywood") as written. */
+  const capitalisedNames = (raw: string, out: Name[]): ReadonlySet<string> => {
+    const text = PRINTABLE_ASCII.test(raw) ? raw : raw.normalize('NFKC');
+    const capitalised = new Set<string>();
+    // One regex pass finds the capitalised runs; what each run holds is worked out once per run.
+    for (const match of text.matchAll(CAPITALISED_RUN)) {
+      const layout = layouts.get(match[0], () => layOut(match[0]));
+      for (const word of layout.capitalised) capitalised.add(word);
+      for (const part of layout.parts) {
+        const { start, within } = part.readings;
+        const name = start === within ? start : isSentenceStart(text, match.index + part.offset) ? start : within;
+        if (name !== undefined) out.push(name);
+      }
     }
     return capitalised;
   };
@@ -479,8 +560,9 @@ export function createSubjectGuard(lexicon: SubjectLexicon, facts: readonly Fact
     const han = hasHan(normalized);
     const words = normalized.split(' ').filter((word) => word !== '' && (!han || !hasHan(word)));
     words.forEach((word, i) => {
+      const reading = lowerCaseReadings.get(word, () => readLowerCase(word));
       // A marker the user capitalised is part of a name the capitalised reading has taken whole.
-      if (markersEn.has(word) && !capitalised.has(word)) {
+      if (reading.marker && !capitalised.has(word)) {
         if (!withMarkers) return;
         const before: string[] = [];
         for (let j = i - 1; j >= 0 && before.length < MARKER_WORDS_BEFORE_MAX; j--) {
@@ -501,17 +583,31 @@ export function createSubjectGuard(lexicon: SubjectLexicon, facts: readonly Fact
         const nameWords = [...before, word, ...(after.length > 0 ? ['of', ...after] : [])];
         if (!nameWords.some((w) => w !== 'of' && w !== 'and' && !isCommonWord(w))) return;
         const terms = termsOf(nameWords);
-        if (terms.length > 0) out.push({ display: nameWords.join(' '), terms, words: nameWords, ...(before.length > 1 ? { shorter: shorterNames(before, word, after) } : {}) });
+        if (terms.length > 0) out.push({ display: nameWords.join(' '), key: nameWords.join(' '), terms, words: nameWords, ...(before.length > 1 ? { shorter: shorterNames(before, word, after) } : {}) });
         return;
       }
-      if (isAcronymShaped(word) && !genericEn.has(word) && !isStopword(word) && !options.knowsTerm(stemWord(word)) && !isSlipOf(word, doc)) {
-        out.push({ display: word.toUpperCase(), terms: [word] });
-      } else if (!capitalised.has(word) && factsByAlias.has(word) && !genericEn.has(word)) {
-        // A whole alias typed in lower case ("how big is tsinghua") names that subject.
-        out.push({ display: word, terms: stemsOf(word) });
-      }
+      if (reading.acronym !== undefined && !isSlipOf(word, doc)) out.push(reading.acronym);
+      else if (reading.alias !== undefined && !capitalised.has(word)) out.push(reading.alias);
     });
   };
+
+  interface LowerCaseReading {
+    readonly marker: boolean;
+    /** A word shaped like an acronym the base has never seen ("bfsu"), unless it is a slip of the fact's word. */
+    readonly acronym: Name | undefined;
+    /** A whole alias typed in lower case ("how big is tsinghua") names that subject. */
+    readonly alias: Name | undefined;
+  }
+  /** What a lower-case word can be, whatever the fact: worked out once per word. */
+  const readLowerCase = (word: string): LowerCaseReading => ({
+    marker: markersEn.has(word),
+    acronym:
+      isAcronymShaped(word) && !genericEn.has(word) && !isStopword(word) && !options.knowsTerm(stemWord(word))
+        ? { display: word.toUpperCase(), key: word, terms: [word] }
+        : undefined,
+    alias: factsByAlias.has(word) && !genericEn.has(word) ? { display: word, key: word, terms: stemsOf(word) } : undefined,
+  });
+  const lowerCaseReadings = new BoundedMemo<LowerCaseReading>(MEMO_MAX);
 
   /** "gpd" for GDP: a short word one slip (a swap, a wrong letter) away from a common or a fact's word is a typo, not an acronym. */
   const isSlipOf = (word: string, doc: number): boolean => {
@@ -519,7 +615,7 @@ export function createSubjectGuard(lexicon: SubjectLexicon, facts: readonly Fact
     for (const other of genericEn) if (near(other)) return true;
     const text = latinTextOf(doc);
     for (const other of text.terms) if (near(other)) return true;
-    return text.surfaces.some((other) => sameTerm(word, other));
+    return surfacesOf(doc).some((other) => sameTerm(word, other));
   };
 
   const shorterNames = (before: readonly string[], marker: string, after: readonly string[]): Name[] => {
@@ -528,7 +624,7 @@ export function createSubjectGuard(lexicon: SubjectLexicon, facts: readonly Fact
       const kept = before.slice(from);
       if (!kept.some((w) => !isCommonWord(w))) break;
       const nameWords = [...kept, marker, ...(after.length > 0 ? ['of', ...after] : [])];
-      out.push({ display: nameWords.join(' '), terms: termsOf(nameWords), words: nameWords });
+      out.push({ display: nameWords.join(' '), key: nameWords.join(' '), terms: termsOf(nameWords), words: nameWords });
     }
     return out;
   };
@@ -567,7 +663,7 @@ export function createSubjectGuard(lexicon: SubjectLexicon, facts: readonly Fact
       // 海淀医院, 北京医院 are names; 地铁站, 火车站 are not.
       const named = stems.filter((stem) => Array.from(stem).length >= HAN_NAME_BEFORE_MARKER_MIN_CHARS && (!genericZh.has(stem) || districtWords.has(stem)));
       if (named.length < stems.length) continue;
-      out.push({ display: before + marker, terms: [], han: { name: before + marker, stems, marker } });
+      out.push({ display: before + marker, key: before + marker, terms: [], han: { name: before + marker, stems, marker } });
     }
   };
 
@@ -588,7 +684,7 @@ export function createSubjectGuard(lexicon: SubjectLexicon, facts: readonly Fact
    * question is about their subject. (The words of the two names overlap, so {@link covers} passes it.)
    */
   const otherSubjectNamed = (doc: number, name: Name): readonly number[] | undefined => {
-    const whole = normalizeText(name.display);
+    const whole = name.key;
     const docs = factsByAlias.get(whole);
     if (docs === undefined || docs.includes(doc)) return undefined;
     const within = (part: string): boolean => part !== whole && (hasHan(whole) ? whole.includes(part) : ` ${whole} `.includes(` ${part} `));
@@ -604,12 +700,45 @@ export function createSubjectGuard(lexicon: SubjectLexicon, facts: readonly Fact
     return Boolean(compiled.states?.test(text.states) || compiled.asks?.test(text.questions));
   };
 
+  /**
+   * What a name in the question is to the fact: its subject or one of its names (`here`), a name the
+   * base does not know, a subject the base knows that the fact is not about (`elsewhere`), or the
+   * whole name of other facts' subject (their docs).
+   */
+  const judgeOnce = (doc: number, name: Name): NameJudgement => {
+    // "the Old Summer Palace" is another subject's whole name, even though "Summer Palace" is this fact's.
+    const others = otherSubjectNamed(doc, name);
+    if (others) return others;
+    if (covers(doc, name)) return 'here';
+    if (!isKnown(name)) return 'unknown';
+    // A known name that shares a proper word with the fact ("Jiayang branch library" for a fact on
+    // "Jiayang Public Library") is another name of the same subject.
+    if (!name.han && name.terms.some((term) => !markerStems.has(term) && !districtWords.has(term) && factHasTerm(doc, term))) return 'here';
+    return 'elsewhere';
+  };
+  // Names read from a run or a word are shared between questions (see readRun), so the judgement of a
+  // name on a fact is kept with the name: the same name asked of the same fact is judged once.
+  const judgements = new WeakMap<Name, Map<number, NameJudgement>>();
+  const judge = (doc: number, name: Name): NameJudgement => {
+    let byDoc = judgements.get(name);
+    if (byDoc === undefined) {
+      byDoc = new Map();
+      judgements.set(name, byDoc);
+    }
+    let judgement = byDoc.get(doc);
+    if (judgement === undefined) {
+      judgement = judgeOnce(doc, name);
+      if (byDoc.size >= JUDGEMENTS_PER_NAME_MAX) byDoc.clear();
+      byDoc.set(doc, judgement);
+    }
+    return judgement;
+  };
+
   const check = (raw: string, normalized: string, doc: number): SubjectVerdict | undefined => {
     // "When will Line 19 open?" matched to a fact about another line's station.
     if (numberedPatterns.length > 0) {
-      const mentioned = numberedOf(doc);
       for (const [n, display] of numberedIn(normalized)) {
-        if (mentioned.has(n)) continue;
+        if (numberedOf(doc).has(n)) continue;
         const others = factsNumbered(n);
         return others.length > 0 ? { kind: 'other-subject', name: display, subjects: others } : { kind: 'unknown-subject', name: display };
       }
@@ -617,21 +746,17 @@ export function createSubjectGuard(lexicon: SubjectLexicon, facts: readonly Fact
     const names = namesIn(raw, normalized, doc);
     const elsewhere: Name[] = [];
     for (const name of names) {
-      // "the Old Summer Palace" is another subject's whole name, even though "Summer Palace" is this fact's.
-      const others = otherSubjectNamed(doc, name);
-      if (others) return { kind: 'other-subject', name: name.display, subjects: others };
-      if (covers(doc, name)) continue;
-      if (!isKnown(name)) return { kind: 'unknown-subject', name: name.display };
-      // A known name that shares a proper word with the fact ("Jiayang branch library" for a fact on
-      // "Jiayang Public Library") is another name of the same subject.
-      if (!name.han && name.terms.some((term) => !markerStems.has(term) && !districtWords.has(term) && factHasTerm(doc, term))) continue;
-      elsewhere.push(name);
+      const judgement = judge(doc, name);
+      if (judgement === 'here') continue;
+      if (judgement === 'unknown') return { kind: 'unknown-subject', name: name.display };
+      if (judgement === 'elsewhere') elsewhere.push(name);
+      else return { kind: 'other-subject', name: name.display, subjects: judgement };
     }
     // Only subjects the base knows, and none of them this fact's ("How big is Tsinghua?" → Haidian's area).
     // A fact about one of several named subjects ("baidu sohu sina offices") still answers.
     const first = elsewhere[0];
     if (first !== undefined && elsewhere.length === names.length) {
-      return { kind: 'other-subject', name: first.display, subjects: factsByAlias.get(normalizeText(first.display)) ?? [] };
+      return { kind: 'other-subject', name: first.display, subjects: factsByAlias.get(first.key) ?? [] };
     }
     if (!anyAsks?.test(normalized)) return undefined;
     const asked = attributes.find((compiled) => compiled.asks?.test(normalized));
@@ -639,7 +764,7 @@ export function createSubjectGuard(lexicon: SubjectLexicon, facts: readonly Fact
     // "How big is Peking University?" matched to a fact about Peking University's dental hospital: the
     // question names another fact's subject exactly, which the matched fact's subject only contains.
     const own = ownAliases[doc] ?? [];
-    const exact = names.map((name) => normalizeText(name.display));
+    const exact = names.map((name) => name.key);
     if (!exact.some((name) => own.includes(name))) {
       const words = new Set(normalized.split(' '));
       // …unless the question has the rest of that subject's name too ("the west gate of the Summer Palace").

@@ -7,7 +7,7 @@ import {
   generateQueries,
 } from '../../bench/corpus.js';
 import { measureSize, scoreAnswers, stratify, type EngineResult, type SizeReport } from '../../bench/measure.js';
-import { targetChecks } from '../../bench/report.js';
+import { guardCosts, targetChecks } from '../../bench/report.js';
 import { ENGINE_NAMES } from '../../bench/peers.js';
 
 describe('benchmark corpus', () => {
@@ -161,5 +161,19 @@ describe('issue-6 target checks', () => {
     const withPeer = targetChecks([size([row('haidian-bot', 0.93, 0.97), row('minisearch', 0.86, 0.31)])], undefined);
     expect(withPeer.find((c) => c.label === '10k: in-scope ahead of every peer')?.pass).toBe(true);
     expect(withPeer.find((c) => c.label === '10k: in-scope top-1 ≥ 95 %')?.pass).toBe(false);
+  });
+
+  it('prices the subject guard against the unguarded engine, and holds it to 10 %', () => {
+    const timed = (engine: EngineResult['engine'], p50: number, p99: number): EngineResult => ({ ...row(engine, 0.93, 0.97), p50_us: p50, p99_us: p99 });
+    expect(guardCosts([size([timed('haidian-bot', 44, 132)])])).toEqual([]);
+    const sizes = [size([timed('haidian-bot', 44, 150), timed('haidian-bot-unguarded', 40, 120)])];
+    const [cost] = guardCosts(sizes);
+    expect(cost?.p50).toBeCloseTo(0.1);
+    expect(cost?.p99).toBeCloseTo(0.25);
+    const checks = targetChecks(sizes, undefined);
+    expect(checks.find((c) => c.label === '10,000: subject guard p50 cost ≤ 10 %')).toMatchObject({ pass: true, detail: '+10 %' });
+    expect(checks.find((c) => c.label === '10,000: subject guard p99 cost ≤ 10 %')).toMatchObject({ pass: false, detail: '+25 %' });
+    // The unguarded engine is the same engine: it is no peer to be ahead of.
+    expect(checks.map((c) => c.label)).not.toContain('10k: in-scope ahead of every peer');
   });
 });

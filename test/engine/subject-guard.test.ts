@@ -1,3 +1,4 @@
+import { osaDistance } from '../../src/engine/osa.js';
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ANSWER_THRESHOLD } from '../../src/engine/defaults.js';
@@ -214,6 +215,7 @@ describe('createSubjectGuard on a fact base it has never seen', () => {
       genericTerms: HAIDIAN_GENERIC_TERMS,
       knowsTerm: (term) => termsOfFact.some((terms) => terms.has(term)),
       docHasTerm: (at, term) => termsOfFact[at]?.has(term) ?? false,
+      docHasNear: (at, term, maxEdits) => [...(termsOfFact[at] ?? [])].some((other) => osaDistance(term, other, maxEdits) <= maxEdits),
     });
   });
 
