@@ -64,6 +64,12 @@ export const SERIES_LATEST_SCORE_RATIO = 0.85;
  * within this ratio of the best, the question is ambiguous and the engine offers both instead.
  */
 export const AMBIGUOUS_SCORE_RATIO = 0.9;
+/**
+ * When the subject guard turns the best fact down because the question names another subject, a
+ * fact about that subject scoring at least this share of the best answers instead: a close second,
+ * not a far one that happens to mention the name.
+ */
+export const SUBJECT_SECOND_CHANCE_RATIO = 0.85;
 
 /** Suggestions offered with an abstention or help. */
 export const SUGGESTIONS_MAX = 3;

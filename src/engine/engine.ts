@@ -1,6 +1,7 @@
 import type { Fact, KnowledgeBase } from '../knowledge/schema.js';
 import {
   AMBIGUOUS_SCORE_RATIO,
+  SUBJECT_SECOND_CHANCE_RATIO,
   ANSWER_THRESHOLD,
   CANDIDATES_MAX,
   QUESTION_MAX_CHARS,
@@ -286,7 +287,28 @@ export function createEngine(kb: KnowledgeBase, options: EngineOptions = {}): En
     const subject = findNames(unsupportedNames, intent.rest).find((name) => !mentions(chosen.doc, name));
     if (subject) return noMatch(language, MESSAGES.unsupported[language](subject.display), [], top.score, [fact]);
     const verdict = subjectGuard?.check(raw, intent.rest, chosen.doc);
-    if (verdict) return guardReply(verdict, chosen.doc, language, candidates, top.score);
+    if (verdict) {
+      // The guard knows what the question is about (北航 for a fact on another school, PKU for one on
+      // its dental hospital): a candidate about that subject that passes the threshold and every
+      // check answers in its place. Only without a year in the question: the series rules chose above.
+      const wanted = verdict.kind === 'other-subject' ? verdict.subjects : verdict.kind === 'missing-attribute' && verdict.subject !== chosen.doc ? [verdict.subject] : [];
+      const about =
+        years.length === 0 && wanted.length > 0
+          ? candidates.find(
+              (c) =>
+                c.doc !== chosen.doc &&
+                wanted.includes(c.doc) &&
+                c.score >= threshold &&
+                c.score >= top.score * SUBJECT_SECOND_CHANCE_RATIO &&
+                (c.specific || c.complete) &&
+                foreign.every((name) => mentions(c.doc, name)) &&
+                findNames(unsupportedNames, intent.rest).every((name) => mentions(c.doc, name)) &&
+                subjectGuard?.check(raw, intent.rest, c.doc) === undefined,
+            )
+          : undefined;
+      if (about) return answerReply(facts[about.doc] as Fact, language, about.score);
+      return guardReply(verdict, chosen.doc, language, candidates, top.score);
+    }
     return answerReply(fact, language, chosen.score);
   };
 

@@ -284,6 +284,8 @@ export function createSubjectGuard(lexicon: SubjectLexicon, facts: readonly Fact
     }
     ownAliases.push(own);
   });
+  /** The longest Chinese alias, in characters. */
+  const hanAliasMaxChars = Math.max(0, ...[...hanAliases].map((alias) => Array.from(alias).length));
 
   /** Some alias holds every one of the name's terms. */
   const isKnownLatin = (terms: readonly string[]): boolean => {
@@ -414,6 +416,8 @@ export function createSubjectGuard(lexicon: SubjectLexicon, facts: readonly Fact
     if (name.han) {
       const han = hanTextOf(doc);
       if (han.includes(name.han.name)) return true;
+      // 首师大附中 is not 首师大: a fact that never says what kind of place the name is (附中) is not about it.
+      if (!han.includes(name.han.marker)) return false;
       return name.han.stems.some((stem) => {
         const chars = Array.from(stem);
         // A stem that is only the district's name (海淀医院) must be found whole: every fact says 海淀.
@@ -667,6 +671,24 @@ export function createSubjectGuard(lexicon: SubjectLexicon, facts: readonly Fact
     }
   };
 
+  /**
+   * 北大, 清华: a fact's whole Chinese alias in the question names that subject, marker or not (as a
+   * whole alias typed in lower case does in English), unless a name read from a marker holds it.
+   */
+  const hanAliasNames = (normalized: string, out: Name[]): void => {
+    if (!hasHan(normalized)) return;
+    const chars = Array.from(normalized);
+    for (let i = 0; i < chars.length - 1; i++) {
+      for (let j = Math.min(chars.length, i + hanAliasMaxChars); j >= i + 2; j--) {
+        const part = chars.slice(i, j).join('');
+        if (!factsByAlias.has(part)) continue;
+        if (!out.some((name) => name.han !== undefined && name.key.includes(part))) out.push({ display: part, key: part, terms: [], han: { name: part, stems: [part], marker: '' } });
+        i = j - 1;
+        break;
+      }
+    }
+  };
+
   const namesIn = (raw: string, normalized: string, doc: number): Name[] => {
     const out: Name[] = [];
     const capitalised = capitalisedNames(raw, out);
@@ -674,6 +696,7 @@ export function createSubjectGuard(lexicon: SubjectLexicon, facts: readonly Fact
     // no name among its lower-case words.
     lowerCaseNames(normalized, capitalised, out.length === 0, doc, out);
     hanNames(normalized, out);
+    hanAliasNames(normalized, out);
     return out;
   };
 
@@ -776,7 +799,8 @@ export function createSubjectGuard(lexicon: SubjectLexicon, facts: readonly Fact
       const other = exact
         .filter((name) => own.some((alias) => contains(alias, name)) && !own.some((alias) => contains(alias, name) && asksForIt(alias, name)))
         .map((name) => factsByAlias.get(name))
-        .find((docs) => docs !== undefined && !docs.includes(doc));
+        // Facts that share one of this fact's own names are about its subject (商汤 and 商汤科技 for SenseTime).
+        .find((docs) => docs !== undefined && !docs.includes(doc) && !docs.some((other) => (ownAliases[other] ?? []).some((alias) => own.includes(alias))));
       if (other !== undefined) {
         const stating = other.find((candidate) => states(candidate, asked));
         return { kind: 'missing-attribute', attribute: asked.attribute, subject: stating ?? (other[0] as number) };

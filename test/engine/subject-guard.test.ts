@@ -97,6 +97,25 @@ describe('numbered names and names that contain another subject\'s name', () => 
   });
 });
 
+describe('Chinese short names and the fact the guard points to', () => {
+  it.each([
+    ['a short name with no marker (北大) matched to a fact about its dental hospital', '北大哪年成立', 'pku-stomatology-founded'],
+    ['a school named after a university (首师大附中) matched to the university', '首师大附中在哪里', 'capital-normal-university'],
+  ])('does not answer %s: %s', (_name, question, wrongFact) => {
+    expect(unguarded.ask(question), 'the matcher alone answers it wrongly').toMatchObject({ kind: 'answer', factId: wrongFact });
+    expect(engine.ask(question).kind).not.toBe('answer');
+  });
+
+  it('answers from the named subject’s own fact when it is a close second (北航, not another school founded the same year)', () => {
+    expect(unguarded.ask('北航是什么时候成立的').factId).toBe('beijing-national-day-school');
+    expect(engine.ask('北航是什么时候成立的')).toMatchObject({ kind: 'answer', factId: 'beihang-university' });
+  });
+
+  it('takes a short name (商汤) and the fact’s longer one (商汤科技) for the same subject', () => {
+    expect(engine.ask('谁是商汤的联合创始人？').kind).toBe('answer');
+  });
+});
+
 describe('attribute check on the real fact base: a known subject asked for what no fact states gets a related reply', () => {
   it.each([
     ['an address', 'What is the address of the Summer Palace?', 'Summer Palace', 'address'],
