@@ -284,8 +284,6 @@ export function createSubjectGuard(lexicon: SubjectLexicon, facts: readonly Fact
     }
     ownAliases.push(own);
   });
-  /** The longest Chinese alias, in characters. */
-  const hanAliasMaxChars = Math.max(0, ...[...hanAliases].map((alias) => Array.from(alias).length));
 
   /** Some alias holds every one of the name's terms. */
   const isKnownLatin = (terms: readonly string[]): boolean => {
@@ -679,13 +677,19 @@ export function createSubjectGuard(lexicon: SubjectLexicon, facts: readonly Fact
     if (!hasHan(normalized)) return;
     const chars = Array.from(normalized);
     for (let i = 0; i < chars.length - 1; i++) {
-      for (let j = Math.min(chars.length, i + hanAliasMaxChars); j >= i + 2; j--) {
-        const part = chars.slice(i, j).join('');
-        if (!factsByAlias.has(part)) continue;
-        if (!out.some((name) => name.han !== undefined && name.key.includes(part))) out.push({ display: part, key: part, terms: [], han: { name: part, stems: [part], marker: '' } });
-        i = j - 1;
-        break;
+      // The longest alias starting here: every alias's beginning is one of the aliases' parts, so the
+      // walk stops at the first longer text that is none.
+      let part = chars[i] as string;
+      let alias: string | undefined;
+      for (let j = i + 1; j < chars.length; j++) {
+        part += chars[j] as string;
+        if (!hanAliasParts.has(part)) break;
+        if (factsByAlias.has(part)) alias = part;
       }
+      if (alias === undefined) continue;
+      const found = alias;
+      if (!out.some((name) => name.han !== undefined && name.key.includes(found))) out.push({ display: found, key: found, terms: [], han: { name: found, stems: [found], marker: '' } });
+      i += Array.from(found).length - 1;
     }
   };
 
