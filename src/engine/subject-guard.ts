@@ -250,72 +250,6 @@ export function createSubjectGuard(lexicon: SubjectLexicon, facts: readonly Fact
     return numberedFacts.get(n) ?? [];
   };
 
-  // Every fact alias, as stemmed terms (Latin) or as the set of its substrings (Chinese): "nor an alias of any fact".
-  const aliasesByTerm = new Map<string, number[]>();
-  const hanAliasParts = new Set<string>();
-  const hanAliases = new Set<string>();
-  const ownAliases: string[][] = [];
-  const factsByAlias = new Map<string, number[]>();
-  let aliasCount = 0;
-  facts.forEach((fact, doc) => {
-    const own: string[] = [];
-    for (const alias of fact.aliases) {
-      const normalized = normalizeText(alias);
-      if (normalized === '') continue;
-      const isDistrict = normalized.split(' ').every((word) => districtWords.has(word));
-      if (!isDistrict) {
-        own.push(normalized);
-        const list = factsByAlias.get(normalized) ?? [];
-        if (!list.includes(doc)) list.push(doc);
-        factsByAlias.set(normalized, list);
-      }
-      if (hasHan(normalized)) {
-        hanAliases.add(normalized);
-        const chars = Array.from(normalized);
-        for (let i = 0; i < chars.length; i++) for (let j = i + 2; j <= chars.length; j++) hanAliasParts.add(chars.slice(i, j).join(''));
-      }
-      const terms = new Set(stemsOf(normalized));
-      const id = aliasCount++;
-      for (const term of terms) {
-        const list = aliasesByTerm.get(term) ?? [];
-        list.push(id);
-        aliasesByTerm.set(term, list);
-      }
-    }
-    ownAliases.push(own);
-  });
-
-  /** Some alias holds every one of the name's terms. */
-  const isKnownLatin = (terms: readonly string[]): boolean => {
-    let common: number[] | undefined;
-    for (const term of terms) {
-      const list = aliasesByTerm.get(term);
-      if (!list) return false;
-      common = common === undefined ? list : common.filter((id) => list.includes(id));
-      if (common.length === 0) return false;
-    }
-    return common !== undefined;
-  };
-
-  // What each fact says, built on demand for the few facts the guard looks at, in parts: its aliases
-  // (short: most names are checked there), its Latin text, its Chinese text, what it states.
-  interface AliasText {
-    readonly terms: ReadonlySet<string>;
-    readonly pieces: readonly (readonly string[])[];
-  }
-  interface LatinText {
-    readonly terms: ReadonlySet<string>;
-    /** Term sequences of each keyword, the answer and each example question: a name of several words must be found in one of them (or in an alias). */
-    readonly pieces: readonly (readonly string[])[];
-  }
-  interface StatedText {
-    readonly states: string;
-    readonly questions: string;
-  }
-  const aliasTextOf = lazy<AliasText>((fact) => {
-    const pieces = fact.aliases.map((alias) => nameTermsOfFact(normalizeText(alias).split(' ')));
-    return { terms: new Set(pieces.flat()), pieces };
-  });
   // What each word of the facts' text is to the guard, shared by all facts: a fact's text is built from lookups.
   interface FactWord {
     readonly terms: readonly string[];
@@ -341,6 +275,76 @@ export function createSubjectGuard(lexicon: SubjectLexicon, facts: readonly Fact
     for (const word of words) for (const term of factWord(word).nameTerms) terms.push(term);
     return terms;
   };
+
+  // Every fact alias, as stemmed terms (Latin) or as the set of its substrings (Chinese): "nor an alias
+  // of any fact"; and each fact's aliases as the terms of a name (most names are checked there).
+  interface AliasText {
+    /** Every term of the fact's aliases. */
+    readonly terms: ReadonlySet<string>;
+    /** Each alias's terms, in order. */
+    readonly pieces: readonly (readonly string[])[];
+  }
+  const aliasTexts: AliasText[] = [];
+  const aliasesByTerm = new Map<string, number[]>();
+  const hanAliasParts = new Set<string>();
+  const hanAliases = new Set<string>();
+  const ownAliases: string[][] = [];
+  const factsByAlias = new Map<string, number[]>();
+  let aliasCount = 0;
+  facts.forEach((fact, doc) => {
+    const own: string[] = [];
+    const pieces: string[][] = [];
+    for (const alias of fact.aliases) {
+      const normalized = normalizeText(alias);
+      pieces.push(nameTermsOfFact(normalized.split(' ')));
+      if (normalized === '') continue;
+      const isDistrict = normalized.split(' ').every((word) => districtWords.has(word));
+      if (!isDistrict) {
+        own.push(normalized);
+        const list = factsByAlias.get(normalized) ?? [];
+        if (!list.includes(doc)) list.push(doc);
+        factsByAlias.set(normalized, list);
+      }
+      if (hasHan(normalized)) {
+        hanAliases.add(normalized);
+        const chars = Array.from(normalized);
+        for (let i = 0; i < chars.length; i++) for (let j = i + 2; j <= chars.length; j++) hanAliasParts.add(chars.slice(i, j).join(''));
+      }
+      const terms = new Set(stemsOf(normalized));
+      const id = aliasCount++;
+      for (const term of terms) {
+        const list = aliasesByTerm.get(term) ?? [];
+        list.push(id);
+        aliasesByTerm.set(term, list);
+      }
+    }
+    ownAliases.push(own);
+    aliasTexts.push({ terms: new Set(pieces.flat()), pieces });
+  });
+
+  /** Some alias holds every one of the name's terms. */
+  const isKnownLatin = (terms: readonly string[]): boolean => {
+    let common: number[] | undefined;
+    for (const term of terms) {
+      const list = aliasesByTerm.get(term);
+      if (!list) return false;
+      common = common === undefined ? list : common.filter((id) => list.includes(id));
+      if (common.length === 0) return false;
+    }
+    return common !== undefined;
+  };
+
+  // The rest of what each fact says, built on demand for the few facts the guard looks at, in parts:
+  // its Latin text, its Chinese text, what it states.
+  interface LatinText {
+    readonly terms: ReadonlySet<string>;
+    /** Term sequences of each keyword, the answer and each example question: a name of several words must be found in one of them (or in an alias). */
+    readonly pieces: readonly (readonly string[])[];
+  }
+  interface StatedText {
+    readonly states: string;
+    readonly questions: string;
+  }
   // Its example questions too: curators write them with the names people use ("yiheyuan ximen station").
   /** The words of each of the fact's Latin texts (aliases first), normalised. */
   const latinWordsOf = lazy<readonly (readonly string[])[]>((fact) =>
@@ -350,7 +354,7 @@ export function createSubjectGuard(lexicon: SubjectLexicon, facts: readonly Fact
     const terms = new Set<string>();
     const pieces: string[][] = [];
     latinWordsOf(doc).forEach((words, i) => {
-      // The aliases are pieces of their own (aliasTextOf).
+      // The aliases are pieces of their own (aliasTexts).
       const piece: string[] | undefined = i >= fact.aliases.length ? [] : undefined;
       for (const word of words) {
         const known = factWord(word);
@@ -386,7 +390,7 @@ export function createSubjectGuard(lexicon: SubjectLexicon, facts: readonly Fact
    * aliases "PKU School of Stomatology" and "PKU dental hospital").
    */
   const coversLatin = (doc: number, terms: readonly string[]): boolean => {
-    const aliases = aliasTextOf(doc);
+    const aliases = aliasTexts[doc] as AliasText;
     if (terms.every((term) => aliases.terms.has(term))) return true;
     if (terms.length === 1) return factHasTerm(doc, terms[0] as string);
     if (!terms.some((term) => markerStems.has(term))) {
