@@ -336,39 +336,46 @@ export function createSubjectGuard(lexicon: SubjectLexicon, facts: readonly Fact
 
   // The rest of what each fact says, built on demand for the few facts the guard looks at, in parts:
   // its Latin text, its Chinese text, what it states.
-  interface LatinText {
-    readonly terms: ReadonlySet<string>;
-    /** Term sequences of each keyword, the answer and each example question: a name of several words must be found in one of them (or in an alias). */
-    readonly pieces: readonly (readonly string[])[];
-  }
   interface StatedText {
     readonly states: string;
     readonly questions: string;
   }
-  // Its example questions too: curators write them with the names people use ("yiheyuan ximen station").
-  /** The words of each of the fact's Latin texts (aliases first), normalised. */
-  const latinWordsOf = lazy<readonly (readonly string[])[]>((fact) =>
-    [...fact.aliases, fact.answer.en, ...fact.keywords, ...fact.questions.en].map((part) => normalizeText(part).split(' ')),
-  );
-  const latinTextOf = lazy<LatinText>((fact, doc) => {
+  // A fact's Latin texts: its aliases, its answer, its keywords and its example questions (curators
+  // write those with the names people use: "yiheyuan ximen station"). Each text's words and name terms
+  // are made the first time they are read: a name is most often found in the answer or the first
+  // question, and most facts the guard meets it meets once.
+  const latinPartCount = (fact: Fact): number => fact.aliases.length + 1 + fact.keywords.length + fact.questions.en.length;
+  const latinPart = (fact: Fact, i: number): string => {
+    const aliases = fact.aliases.length;
+    if (i < aliases) return fact.aliases[i] as string;
+    if (i === aliases) return fact.answer.en;
+    const keywords = fact.keywords.length;
+    return (i <= aliases + keywords ? fact.keywords[i - aliases - 1] : fact.questions.en[i - aliases - 1 - keywords]) as string;
+  };
+  const partWords: (string[] | undefined)[][] = [];
+  /** The words of the fact's `i`th Latin text, normalised. */
+  const wordsOfPart = (doc: number, i: number): readonly string[] => {
+    const parts = (partWords[doc] ??= []);
+    return (parts[i] ??= normalizeText(latinPart(facts[doc] as Fact, i)).split(' '));
+  };
+  const partPieces: (string[] | undefined)[][] = [];
+  /** True when the test holds for the name terms of one of the fact's answer, keywords or example questions (its aliases are in {@link aliasTexts}). */
+  const someLatinPiece = (doc: number, test: (piece: readonly string[]) => boolean): boolean => {
+    const fact = facts[doc] as Fact;
+    const pieces = (partPieces[doc] ??= []);
+    for (let i = fact.aliases.length; i < latinPartCount(fact); i++) if (test((pieces[i] ??= nameTermsOfFact(wordsOfPart(doc, i))))) return true;
+    return false;
+  };
+  /** Every term of the fact's Latin texts. */
+  const latinTermsOf = lazy<ReadonlySet<string>>((fact, doc) => {
     const terms = new Set<string>();
-    const pieces: string[][] = [];
-    latinWordsOf(doc).forEach((words, i) => {
-      // The aliases are pieces of their own (aliasTexts).
-      const piece: string[] | undefined = i >= fact.aliases.length ? [] : undefined;
-      for (const word of words) {
-        const known = factWord(word);
-        for (const term of known.terms) terms.add(term);
-        if (piece) for (const term of known.nameTerms) piece.push(term);
-      }
-      if (piece) pieces.push(piece);
-    });
-    return { terms, pieces };
+    for (let i = 0; i < latinPartCount(fact); i++) for (const word of wordsOfPart(doc, i)) for (const term of factWord(word).terms) terms.add(term);
+    return terms;
   });
   /** The fact's Latin words as written (lower case, unstemmed), for a name with a slip in it: no stemming needed. */
-  const surfacesOf = lazy<readonly string[]>((_fact, doc) => {
+  const surfacesOf = lazy<readonly string[]>((fact, doc) => {
     const surfaces = new Set<string>();
-    for (const words of latinWordsOf(doc)) for (const word of words) if (word.length >= NAME_TYPO_MIN_LENGTH && isLatinWord(word)) surfaces.add(word);
+    for (let i = 0; i < latinPartCount(fact); i++) for (const word of wordsOfPart(doc, i)) if (word.length >= NAME_TYPO_MIN_LENGTH && isLatinWord(word)) surfaces.add(word);
     return [...surfaces];
   });
   const hanTextOf = lazy<string>((fact) =>
@@ -404,11 +411,11 @@ export function createSubjectGuard(lexicon: SubjectLexicon, facts: readonly Fact
       for (let start = 0; start + terms.length <= piece.length; start++) if (terms.every((term, i) => same(term, piece[start + i] as string))) return true;
       return false;
     };
-    const pieces = [...aliases.pieces, ...latinTextOf(doc).pieces];
+    const inSomePiece = (test: (piece: readonly string[]) => boolean): boolean => aliases.pieces.some(test) || someLatinPiece(doc, test);
     // Word for word first; with typing slips only when that fails.
     return (
-      pieces.some(inRow((a, b) => a === b)) ||
-      pieces.some(inRow(sameTerm)) ||
+      inSomePiece(inRow((a, b) => a === b)) ||
+      inSomePiece(inRow(sameTerm)) ||
       terms.every((term) => aliases.pieces.some((piece) => piece.some((other) => sameTerm(term, other))))
     );
   };
@@ -619,8 +626,7 @@ export function createSubjectGuard(lexicon: SubjectLexicon, facts: readonly Fact
   const isSlipOf = (word: string, doc: number): boolean => {
     const near = (other: string): boolean => other.length >= 2 && Math.abs(other.length - word.length) <= 1 && osaDistance(word, other, 1) <= 1;
     for (const other of genericEn) if (near(other)) return true;
-    const text = latinTextOf(doc);
-    for (const other of text.terms) if (near(other)) return true;
+    for (const other of latinTermsOf(doc)) if (near(other)) return true;
     return surfacesOf(doc).some((other) => sameTerm(word, other));
   };
 
