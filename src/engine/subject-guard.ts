@@ -477,14 +477,15 @@ export function createSubjectGuard(lexicon: SubjectLexicon, facts: readonly Fact
   };
 
   /**
-   * A run of capitalised words read as a name, or not: a function of its words and of whether it
-   * starts a sentence, so each is worked out once. Names repeat (they are the base's names, and the
-   * names users keep asking about), and reading one costs more than looking it up.
+   * A run of capitalised words read as a name, or not, at a sentence start and within one: a function
+   * of its words, so each run is worked out once. Names repeat (they are the base's names, and the
+   * names users keep asking about), and reading one costs more than looking it up. Where the run
+   * stands only decides whether it is a name, never what the name is.
    */
-  const readRun = (run: readonly string[], atStart: boolean): Name | undefined => {
+  const readingsOf = (run: readonly string[]): RunPart['readings'] => {
     const kept = [...run];
     while (kept.length > 0 && NAME_CONNECTORS.has((kept[kept.length - 1] as string).toLowerCase())) kept.pop();
-    if (kept.length === 0 || kept.length > NAME_WORDS_MAX) return undefined;
+    if (kept.length === 0 || kept.length > NAME_WORDS_MAX) return NO_READINGS;
     const words = kept.map(normalizeWord);
     const proper = words.filter((word) => !NAME_CONNECTORS.has(word) && !isCommonWord(word));
     const acronym = kept.length === 1 && /^(?=.*\p{Lu}.*\p{Lu})[\p{Lu}\d]+$/u.test(kept[0] as string);
@@ -492,19 +493,16 @@ export function createSubjectGuard(lexicon: SubjectLexicon, facts: readonly Fact
     // "Haidian Hospital", "Beijing Zoo": a capitalised marker after the district's name is a name too.
     const districtAndMarker = words.length >= 2 && words.some((word) => districtWords.has(word)) && words.some((word) => markersEn.has(word));
     const terms = termsOf(words.filter((word) => !NAME_CONNECTORS.has(word)), proper.length === 0);
+    if (!((proper.length > 0 || districtAndMarker) && terms.length > 0)) return NO_READINGS;
     // One ordinary capitalised word ("Population") is a name only if the base has never seen it, or has
     // it as a whole alias ("Tsinghua"); at the start of a sentence ("Whereabouts is …", "Whih bus …")
     // only as a whole alias.
-    const singleName = !single || factsByAlias.has(words[0] as string) || (!atStart && !terms.some((term) => options.knowsTerm(term)));
-    if (!((proper.length > 0 || districtAndMarker) && terms.length > 0 && singleName)) return undefined;
+    const atStart = !single || factsByAlias.has(words[0] as string);
+    const within = atStart || !terms.some((term) => options.knowsTerm(term));
+    if (!within) return NO_READINGS;
     const display = kept.join(' ');
-    return { display, key: normalizeText(display), terms, words };
-  };
-  /** The run as a name at a sentence start and within one (where it stands only decides whether it is a name, never what the name is). */
-  const readingsOf = (run: readonly string[]): RunPart['readings'] => {
-    const within = readRun(run, false);
-    const start = readRun(run, true);
-    return { start: start !== undefined && within !== undefined ? within : start, within };
+    const name: Name = { display, key: normalizeText(display), terms, words };
+    return { start: atStart ? name : undefined, within: name };
   };
 
   interface RunPart {
@@ -515,6 +513,7 @@ export function createSubjectGuard(lexicon: SubjectLexicon, facts: readonly Fact
     /** The name it is at a sentence start, and within a sentence. */
     readonly readings: { readonly start: Name | undefined; readonly within: Name | undefined };
   }
+  const NO_READINGS: RunPart['readings'] = { start: undefined, within: undefined };
   interface RunLayout {
     /** Every capitalised word, in lower case. */
     readonly capitalised: readonly string[];
@@ -753,7 +752,7 @@ export function createSubjectGuard(lexicon: SubjectLexicon, facts: readonly Fact
     if (!name.han && name.terms.some((term) => !markerStems.has(term) && !districtWords.has(term) && factHasTerm(doc, term))) return 'here';
     return 'elsewhere';
   };
-  // Names read from a run or a word are shared between questions (see readRun), so the judgement of a
+  // Names read from a run or a word are shared between questions (see readingsOf), so the judgement of a
   // name on a fact is kept with the name: the same name asked of the same fact is judged once.
   const judgements = new WeakMap<Name, Map<number, NameJudgement>>();
   const judge = (doc: number, name: Name): NameJudgement => {
