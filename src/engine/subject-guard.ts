@@ -87,6 +87,8 @@ const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 /** "Tsinghua's" → Tsinghua. */
 const withoutPossessive = (word: string): string => (word.endsWith("'s") || word.endsWith('’s') ? word.slice(0, -2) : word);
 
+const NO_NUMBERS: ReadonlyMap<string, string> = new Map();
+
 /** A memo of a pure function's results by key, emptied when it holds `max` of them (so odd input cannot grow it without bound). */
 class BoundedMemo<T> {
   private readonly values = new Map<string, T>();
@@ -117,12 +119,16 @@ interface Name {
   readonly shorter?: readonly Name[];
   /** Chinese: the name and the part before its marker (with and without trailing common words). */
   readonly han?: { readonly name: string; readonly stems: readonly string[]; readonly marker: string };
+  /** What the name is to each fact it was judged on (see `judge`). */
+  judgements?: Map<number, NameJudgement>;
 }
 
 type NameJudgement = 'here' | 'unknown' | 'elsewhere' | readonly number[];
 
 interface CompiledAttribute {
   readonly attribute: SubjectAttribute;
+  /** Its place in the lexicon's list. */
+  readonly index: number;
   readonly asks: RegExp | undefined;
   readonly states: RegExp | undefined;
 }
@@ -191,8 +197,9 @@ export function createSubjectGuard(lexicon: SubjectLexicon, facts: readonly Fact
   const leadZh = [...new Set(lexicon.lead.zh.map(normalizeText))].sort((a, b) => b.length - a.length);
   // "Founded", "Address": a word that asks for an attribute ends a capitalised name ("When Was Tsinghua Founded").
   const askWords = new Set(lexicon.attributes.flatMap((a) => a.asks.en.map((phrase) => phrase.trim())).filter((phrase) => !/[\s*]/.test(phrase)).map(normalizeText));
-  const attributes: CompiledAttribute[] = lexicon.attributes.map((attribute) => ({
+  const attributes: CompiledAttribute[] = lexicon.attributes.map((attribute, index) => ({
     attribute,
+    index,
     asks: phraseRegExp(attribute.asks.en, attribute.asks.zh, '(?<![\\p{L}\\p{N}])'),
     // "9am", "430.77km2": a figure may touch the word that states the attribute.
     states: phraseRegExp(attribute.states.en, attribute.states.zh, '(?<!\\p{L})'),
@@ -223,9 +230,9 @@ export function createSubjectGuard(lexicon: SubjectLexicon, facts: readonly Fact
     return language === 'zh' ? `${n}${word}` : `${word.charAt(0).toUpperCase()}${word.slice(1)} ${n}`;
   };
   /** The numbers of the numbered names in a normalised text ("lines 4 and 16" → 4, 16), each with how the text writes it. */
-  const numberedIn = (text: string): Map<string, string> => {
+  const numberedIn = (text: string): ReadonlyMap<string, string> => {
+    if (!/\d/.test(text)) return NO_NUMBERS;
     const found = new Map<string, string>();
-    if (!/\d/.test(text)) return found;
     numberedPatterns.forEach(({ pattern, list }, kind) => {
       for (const match of text.matchAll(pattern)) {
         for (const digits of (match[list] as string).match(/\d+/g) ?? []) {
@@ -571,11 +578,14 @@ export function createSubjectGuard(lexicon: SubjectLexicon, facts: readonly Fact
   const lowerCaseNames = (normalized: string, capitalised: ReadonlySet<string>, withMarkers: boolean, doc: number, out: Name[]): void => {
     const han = hasHan(normalized);
     const words = normalized.split(' ').filter((word) => word !== '' && (!han || !hasHan(word)));
-    words.forEach((word, i) => {
+    for (let i = 0; i < words.length; i++) {
+      const word = words[i] as string;
+      // Most words are no marker, no whole alias and not shaped like an acronym: two set reads and a look at the letters.
+      if (!markersEn.has(word) && !factsByAlias.has(word) && !isAcronymShaped(word)) continue;
       const reading = lowerCaseReadings.get(word, () => readLowerCase(word));
       // A marker the user capitalised is part of a name the capitalised reading has taken whole.
       if (reading.marker && !capitalised.has(word)) {
-        if (!withMarkers) return;
+        if (!withMarkers) continue;
         const before: string[] = [];
         for (let j = i - 1; j >= 0 && before.length < MARKER_WORDS_BEFORE_MAX; j--) {
           const previous = words[j] as string;
@@ -593,14 +603,14 @@ export function createSubjectGuard(lexicon: SubjectLexicon, facts: readonly Fact
           while (after.length > 0 && after[after.length - 1] === 'and') after.pop();
         }
         const nameWords = [...before, word, ...(after.length > 0 ? ['of', ...after] : [])];
-        if (!nameWords.some((w) => w !== 'of' && w !== 'and' && !isCommonWord(w))) return;
+        if (!nameWords.some((w) => w !== 'of' && w !== 'and' && !isCommonWord(w))) continue;
         const terms = termsOf(nameWords);
         if (terms.length > 0) out.push({ display: nameWords.join(' '), key: nameWords.join(' '), terms, words: nameWords, ...(before.length > 1 ? { shorter: shorterNames(before, word, after) } : {}) });
-        return;
+        continue;
       }
       if (reading.acronym !== undefined && !isSlipOf(word, doc)) out.push(reading.acronym);
       else if (reading.alias !== undefined && !capitalised.has(word)) out.push(reading.alias);
-    });
+    }
   };
 
   interface LowerCaseReading {
@@ -731,9 +741,15 @@ export function createSubjectGuard(lexicon: SubjectLexicon, facts: readonly Fact
     return (hasHan(whole) ? text.includes(whole) : ` ${text.replaceAll('\n', ' ')} `.includes(` ${whole} `)) ? undefined : docs;
   };
 
+  // What each fact states, by attribute: 0 not yet known, 1 stated, 2 not stated.
+  const stated = new Uint8Array(facts.length * attributes.length);
   const states = (doc: number, compiled: CompiledAttribute): boolean => {
-    const text = statedTextOf(doc);
-    return Boolean(compiled.states?.test(text.states) || compiled.asks?.test(text.questions));
+    const at = doc * attributes.length + compiled.index;
+    if (stated[at] === 0) {
+      const text = statedTextOf(doc);
+      stated[at] = compiled.states?.test(text.states) || compiled.asks?.test(text.questions) ? 1 : 2;
+    }
+    return stated[at] === 1;
   };
 
   /**
@@ -754,13 +770,8 @@ export function createSubjectGuard(lexicon: SubjectLexicon, facts: readonly Fact
   };
   // Names read from a run or a word are shared between questions (see readingsOf), so the judgement of a
   // name on a fact is kept with the name: the same name asked of the same fact is judged once.
-  const judgements = new WeakMap<Name, Map<number, NameJudgement>>();
   const judge = (doc: number, name: Name): NameJudgement => {
-    let byDoc = judgements.get(name);
-    if (byDoc === undefined) {
-      byDoc = new Map();
-      judgements.set(name, byDoc);
-    }
+    const byDoc = (name.judgements ??= new Map());
     let judgement = byDoc.get(doc);
     if (judgement === undefined) {
       judgement = judgeOnce(doc, name);
