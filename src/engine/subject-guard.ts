@@ -157,14 +157,43 @@ const ENGLISH_ENDINGS = '(?:s|es|d|ed|ing|er|ers|ment|ments)?(?!\\p{L})';
 
 /** One regex for a list of phrases: English ones are whole words (with {@link ENGLISH_ENDINGS}), `*` is one to four words; Chinese ones anywhere. */
 function phraseRegExp(en: readonly string[], zh: readonly string[], wordStart: string): RegExp | undefined {
-  const english = en
-    .map((phrase) => phrase.trim().split(/\s+/).map((w) => (w === '*' ? '\\S+(?: \\S+){0,3}' : escapeRegExp(normalizeText(w)))).join(' '))
-    .filter((part) => part !== '');
-  const chinese = zh.map((phrase) => escapeRegExp(normalizeText(phrase))).filter((part) => part !== '');
+  return phraseListsRegExp([{ en, zh }], wordStart)?.regex;
+}
+
+/**
+ * One regex for several lists of phrases (as {@link phraseRegExp}), each list a capture group:
+ * `listOf` tells which list a match is from (the first that matches where the match starts).
+ */
+function phraseListsRegExp(
+  lists: readonly { readonly en: readonly string[]; readonly zh: readonly string[] }[],
+  wordStart: string,
+): { readonly regex: RegExp; readonly listOf: (match: RegExpExecArray) => number } | undefined {
+  const english: string[] = [];
+  const chinese: string[] = [];
+  // Capture group i + 1 is list groups[i].
+  const groups: number[] = [];
+  lists.forEach(({ en }, list) => {
+    const phrases = en
+      .map((phrase) => phrase.trim().split(/\s+/).map((w) => (w === '*' ? '\\S+(?: \\S+){0,3}' : escapeRegExp(normalizeText(w)))).join(' '))
+      .filter((part) => part !== '');
+    if (phrases.length === 0) return;
+    english.push(`(${phrases.join('|')})`);
+    groups.push(list);
+  });
+  lists.forEach(({ zh }, list) => {
+    const phrases = zh.map((phrase) => escapeRegExp(normalizeText(phrase))).filter((part) => part !== '');
+    if (phrases.length === 0) return;
+    chinese.push(`(${phrases.join('|')})`);
+    groups.push(list);
+  });
   // The word start and the endings are written once around the alternatives: a regex tries each
   // alternative at each position, and a hundred lookbehinds per position cost tens of microseconds.
   const parts = [...(english.length > 0 ? [`${wordStart}(?:${english.join('|')})${ENGLISH_ENDINGS}`] : []), ...(chinese.length > 0 ? [`(?:${chinese.join('|')})`] : [])];
-  return parts.length === 0 ? undefined : new RegExp(parts.join('|'), 'u');
+  if (parts.length === 0) return undefined;
+  return {
+    regex: new RegExp(parts.join('|'), 'u'),
+    listOf: (match) => groups[groups.findIndex((_, i) => match[i + 1] !== undefined)] as number,
+  };
 }
 
 const stemsOf = (text: string): string[] => {
@@ -204,11 +233,22 @@ export function createSubjectGuard(lexicon: SubjectLexicon, facts: readonly Fact
     // "9am", "430.77km2": a figure may touch the word that states the attribute.
     states: phraseRegExp(attribute.states.en, attribute.states.zh, '(?<!\\p{L})'),
   }));
-  const anyAsks = phraseRegExp(
-    lexicon.attributes.flatMap((a) => a.asks.en),
-    lexicon.attributes.flatMap((a) => a.asks.zh),
-    '(?<![\\p{L}\\p{N}])',
-  );
+  // The attributes before each one's place in the list, as one regex each: the first attribute a
+  // question asks for is found with one or two regex runs instead of one per attribute.
+  const asksBefore = lexicon.attributes.map((_, end) => phraseListsRegExp(lexicon.attributes.slice(0, end).map((a) => a.asks), '(?<![\\p{L}\\p{N}])'));
+  const asksAny = phraseListsRegExp(lexicon.attributes.map((a) => a.asks), '(?<![\\p{L}\\p{N}])');
+  /** The first attribute in the lexicon's order that the question asks for. */
+  const askedIn = (normalized: string): CompiledAttribute | undefined => {
+    let asked: CompiledAttribute | undefined;
+    // A match of attribute k leaves only attributes before k to look for, anywhere in the question.
+    for (let lists = asksAny; lists !== undefined; ) {
+      const match = lists.regex.exec(normalized);
+      if (match === null) break;
+      asked = attributes[lists.listOf(match)];
+      lists = asksBefore[asked?.index ?? 0];
+    }
+    return asked;
+  };
 
   /** `build(fact)` for a fact, made the first time it is needed: the guard looks at few facts per question. */
   const lazy = <T>(build: (fact: Fact, doc: number) => T): ((doc: number) => T) => {
@@ -771,7 +811,7 @@ export function createSubjectGuard(lexicon: SubjectLexicon, facts: readonly Fact
   // Names read from a run or a word are shared between questions (see readingsOf), so the judgement of a
   // name on a fact is kept with the name: the same name asked of the same fact is judged once.
   const judge = (doc: number, name: Name): NameJudgement => {
-    const byDoc = (name.judgements ??= new Map());
+    const byDoc = (name.judgements ??= new Map<number, NameJudgement>());
     let judgement = byDoc.get(doc);
     if (judgement === undefined) {
       judgement = judgeOnce(doc, name);
@@ -805,8 +845,7 @@ export function createSubjectGuard(lexicon: SubjectLexicon, facts: readonly Fact
     if (first !== undefined && elsewhere.length === names.length) {
       return { kind: 'other-subject', name: first.display, subjects: factsByAlias.get(first.key) ?? [] };
     }
-    if (!anyAsks?.test(normalized)) return undefined;
-    const asked = attributes.find((compiled) => compiled.asks?.test(normalized));
+    const asked = askedIn(normalized);
     if (!asked) return undefined;
     // "How big is Peking University?" matched to a fact about Peking University's dental hospital: the
     // question names another fact's subject exactly, which the matched fact's subject only contains.
