@@ -239,9 +239,11 @@ export function createSubjectGuard(lexicon: SubjectLexicon, facts: readonly Fact
   const asksAny = phraseListsRegExp(lexicon.attributes.map((a) => a.asks), '(?<![\\p{L}\\p{N}])');
   /** The first attribute in the lexicon's order that the question asks for. */
   const askedIn = (normalized: string): CompiledAttribute | undefined => {
+    // Most questions ask for none: a test, which builds no match, tells.
+    if (asksAny === undefined || !asksAny.regex.test(normalized)) return undefined;
     let asked: CompiledAttribute | undefined;
     // A match of attribute k leaves only attributes before k to look for, anywhere in the question.
-    for (let lists = asksAny; lists !== undefined; ) {
+    for (let lists: typeof asksAny | undefined = asksAny; lists !== undefined; ) {
       const match = lists.regex.exec(normalized);
       if (match === null) break;
       asked = attributes[lists.listOf(match)];
@@ -548,7 +550,8 @@ export function createSubjectGuard(lexicon: SubjectLexicon, facts: readonly Fact
     const within = atStart || !terms.some((term) => options.knowsTerm(term));
     if (!within) return NO_READINGS;
     const display = kept.join(' ');
-    const name: Name = { display, key: normalizeText(display), terms, words };
+    // Letters and digits only: in ASCII, normalising is lower case, which `words` already are.
+    const name: Name = { display, key: PRINTABLE_ASCII.test(display) ? words.join(' ') : normalizeText(display), terms, words };
     return { start: atStart ? name : undefined, within: name };
   };
 
