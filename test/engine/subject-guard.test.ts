@@ -255,6 +255,15 @@ describe('createSubjectGuard on a fact base it has never seen', () => {
     expect(check(question, id)?.kind).toBe(kind);
   });
 
+  it('takes the attribute listed first in subjects.yaml when a question asks for two, wherever each stands', () => {
+    // "address" stands first in the question, "founded" first in the lexicon: the lexicon's order decides.
+    for (const question of ['What is the address of Ashford Library, and when was it founded?', 'When was Ashford Library founded, and what is its address?']) {
+      expect(check(question, 'ashford-library-location')).toMatchObject({ kind: 'missing-attribute', attribute: { id: 'founded' } });
+    }
+    // Directions come before opening hours in the lexicon: a question asking both about the hours fact is asked for directions.
+    expect(check('When does Ashford Library open, and how do I get there?', 'ashford-library-hours')).toMatchObject({ kind: 'missing-attribute', attribute: { id: 'directions' } });
+  });
+
   it('names the unknown subject as the user wrote it', () => {
     expect(check('When was Carrow University founded?', 'brook-university')).toMatchObject({ name: 'Carrow University' });
     expect(check('卡罗大学哪年成立的', 'brook-university')).toMatchObject({ name: '卡罗大学' });
