@@ -233,24 +233,21 @@ export function createSubjectGuard(lexicon: SubjectLexicon, facts: readonly Fact
     // "9am", "430.77km2": a figure may touch the word that states the attribute.
     states: phraseRegExp(attribute.states.en, attribute.states.zh, '(?<!\\p{L})'),
   }));
-  // The attributes before each one's place in the list, as one regex each: the first attribute a
-  // question asks for is found with one or two regex runs instead of one per attribute.
-  const asksBefore = lexicon.attributes.map((_, end) => phraseListsRegExp(lexicon.attributes.slice(0, end).map((a) => a.asks), '(?<![\\p{L}\\p{N}])'));
   const asksAny = phraseListsRegExp(lexicon.attributes.map((a) => a.asks), '(?<![\\p{L}\\p{N}])');
   /** The first attribute in the lexicon's order that the question asks for. */
   const askedIn = (normalized: string): CompiledAttribute | undefined => {
-    // Most questions ask for none: a test, which builds no match, tells.
-    if (asksAny === undefined || !asksAny.regex.test(normalized)) return undefined;
-    let asked: CompiledAttribute | undefined;
-    // A match of attribute k leaves only attributes before k to look for, anywhere in the question.
-    for (let lists: typeof asksAny | undefined = asksAny; lists !== undefined; ) {
-      const match = lists.regex.exec(normalized);
-      if (match === null) break;
-      asked = attributes[lists.listOf(match)];
-      lists = asksBefore[asked?.index ?? 0];
-    }
-    return asked;
+    // One regex run finds the attribute asked for first in the question; only the attributes listed
+    // before it are left to look for. Most questions ask for none, and their run builds no match.
+    const match = asksAny?.regex.exec(normalized);
+    if (!match) return undefined;
+    const first = asksAny?.listOf(match) ?? 0;
+    for (let before = 0; before < first; before++) if (attributes[before]?.asks?.test(normalized)) return attributes[before];
+    return attributes[first];
   };
+  // V8 compiles a regex the first time it runs and again, to machine code, the second time: for the
+  // regex of every phrase it takes a few milliseconds, which the first questions to need each would
+  // pay. They are paid here, with the rest of the build.
+  for (const regex of [asksAny?.regex, ...attributes.flatMap((compiled) => [compiled.asks, compiled.states])]) for (let run = 0; run < 2; run++) regex?.test('');
 
   /** `build(fact)` for a fact, made the first time it is needed: the guard looks at few facts per question. */
   const lazy = <T>(build: (fact: Fact, doc: number) => T): ((doc: number) => T) => {
