@@ -15,12 +15,12 @@ import { SubjectsFileSchema, type SubjectLexicon } from '../src/knowledge/subjec
 import { knowledgeBaseOf } from './corpus.js';
 
 /** The project's subject lexicon (knowledge/subjects.yaml): the engine runs its subject guard as it does in production. */
-function loadSubjectLexicon(): SubjectLexicon {
+export function loadSubjectLexicon(): SubjectLexicon {
   return SubjectsFileSchema.parse(parseYaml(readFileSync(new URL('../knowledge/subjects.yaml', import.meta.url), 'utf8')));
 }
 
 /** The project's wordings (knowledge/expansions.yaml): the engine reads acronyms and expansions as it does in production. */
-function loadExpansions(): ExpansionGroups {
+export function loadExpansions(): ExpansionGroups {
   return ExpansionsFileSchema.parse(parseYaml(readFileSync(new URL('../knowledge/expansions.yaml', import.meta.url), 'utf8'))).groups;
 }
 

@@ -9,16 +9,16 @@ import {
   SUGGESTION_MIN_SCORE,
   SUGGESTIONS_MAX,
 } from './defaults.js';
-import { FactIndex, type Candidate } from './fact-index.js';
+import { FactIndex, type Candidate, type FactIndexOptions } from './fact-index.js';
 import { joinList, MESSAGES } from './messages.js';
 import { escapeRegExp, hasHan, normalizeText } from './normalize.js';
 import { detectIntent, smalltalkText } from './smalltalk.js';
 import { extractYears, TermKind, tokenize, tokenizeNormalized } from './tokenize.js';
 import type { AnswerFactOptions, AskOptions, Completion, Engine, Language, NearestFact, Overview, Reply, SourceRef, Suggestion, TopicSummary } from './types.js';
 import { createCompleter } from './complete.js';
-import { createExpansions } from './expansions.js';
+import { createExpansions, type Expansions } from './expansions.js';
 import { contextOf, createFollowUpAsk } from './follow-up.js';
-import { createSubjectGuard, type SubjectVerdict } from './subject-guard.js';
+import { createSubjectGuard, type SubjectGuardOptions, type SubjectVerdict } from './subject-guard.js';
 
 /** Words every Haidian fact is about; they never carry a match on their own ("weather in Haidian today"). */
 export const HAIDIAN_GENERIC_TERMS = ['haidian', 'beijing', 'district', 'china', 'chinese', '海淀区', '海淀', '北京市', '北京', '中国'];
@@ -43,6 +43,34 @@ function namePattern(name: string): RegExp {
   return hasHan(name) ? new RegExp(escaped, 'u') : new RegExp(`(?<![a-z0-9])${escaped}(?![a-z0-9])`, 'u');
 }
 
+/**
+ * The engine's index of a fact base: questions (the user's and the facts' example ones) read
+ * wordings that mean the same as one, a fact's other fields carry all of them (./expansions.ts).
+ */
+export function indexFacts(facts: readonly Fact[], expansions: Expansions, options: FactIndexOptions): FactIndex {
+  const asQuestion = (text: string): string => expansions.contract(normalizeText(text));
+  const asFactText = (text: string): string => expansions.expand(normalizeText(text));
+  return new FactIndex(
+    facts.map((fact) => ({
+      questions: [...fact.questions.en, ...fact.questions.zh].map(asQuestion),
+      keywords: fact.keywords.map(asFactText),
+      aliases: fact.aliases.map(asFactText),
+      answers: (fact.answer.zh ? [fact.answer.en, fact.answer.zh] : [fact.answer.en]).map(asFactText),
+    })),
+    options,
+  );
+}
+
+/** What the subject guard reads of the index: which terms the base and each fact have. */
+export function subjectGuardOptions(index: FactIndex, genericTerms: readonly string[]): SubjectGuardOptions {
+  return {
+    genericTerms,
+    knowsTerm: (term) => index.hasTerm(term),
+    docHasTerm: (doc, term) => index.docHasTerm(doc, term),
+    docHasNear: (doc, term, maxEdits) => index.docHasNear(doc, term, maxEdits),
+  };
+}
+
 /** Builds the intent engine over a validated fact base. Pure: no IO, no platform knowledge. */
 export function createEngine(kb: KnowledgeBase, options: EngineOptions = {}): Engine {
   const threshold = options.threshold ?? ANSWER_THRESHOLD;
@@ -52,20 +80,10 @@ export function createEngine(kb: KnowledgeBase, options: EngineOptions = {}): En
   // Wordings that mean the same: questions (the user's and the facts' example ones) read them as one,
   // a fact's other fields carry all of them (./expansions.ts).
   const expansions = createExpansions(kb.expansions ?? []);
-  const asQuestion = (text: string): string => expansions.contract(normalizeText(text));
-  const asFactText = (text: string): string => expansions.expand(normalizeText(text));
-  const index = new FactIndex(
-    facts.map((fact) => ({
-      questions: [...fact.questions.en, ...fact.questions.zh].map(asQuestion),
-      keywords: fact.keywords.map(asFactText),
-      aliases: fact.aliases.map(asFactText),
-      answers: (fact.answer.zh ? [fact.answer.en, fact.answer.zh] : [fact.answer.en]).map(asFactText),
-    })),
-    {
-      genericTerms,
-      ...(options.unknownTermWeightRatio !== undefined ? { unknownTermWeightRatio: options.unknownTermWeightRatio } : {}),
-    },
-  );
+  const index = indexFacts(facts, expansions, {
+    genericTerms,
+    ...(options.unknownTermWeightRatio !== undefined ? { unknownTermWeightRatio: options.unknownTermWeightRatio } : {}),
+  });
   const byId = new Map(facts.map((fact, i) => [fact.id, i]));
   const series = groupSeries(facts);
   // Everything a fact says, normalised: built on demand for the few facts a guard has to check.
@@ -92,7 +110,7 @@ export function createEngine(kb: KnowledgeBase, options: EngineOptions = {}): En
   const withoutShields = (normalized: string): string => shields.reduce((text, alias) => text.replace(new RegExp(alias.source, 'gu'), ' '), normalized);
   const unsupportedNames = namesOf(kb.unsupportedSubjects);
   const completer = createCompleter(facts, index);
-  const subjectGuard = kb.subjects ? createSubjectGuard(kb.subjects, facts, { genericTerms, knowsTerm: (term) => index.hasTerm(term), docHasTerm: (doc, term) => index.docHasTerm(doc, term), docHasNear: (doc, term, maxEdits) => index.docHasNear(doc, term, maxEdits) }) : undefined;
+  const subjectGuard = kb.subjects ? createSubjectGuard(kb.subjects, facts, subjectGuardOptions(index, genericTerms)) : undefined;
 
   const sourcesOf = (fact: Fact): SourceRef[] =>
     fact.sources.map((id) => {

@@ -1,0 +1,81 @@
+/**
+ * Developer tool: what the subject guard costs on its own, on the benchmark corpus.
+ *
+ *   npx tsx bench/guard.ts [--facts 1000,10000] [--passes 12] [--slowest 10]
+ *
+ * The guard is asked about every question the unguarded engine answers, with the fact it answers
+ * (the guarded engine asks it the same, before answering). Each pass builds a fresh guard, warms it
+ * with another seed's questions (as `npm run bench` warms the engine), then times each check; a
+ * check's time is its fastest over the passes, so that the machine's hiccups drop out. Printed: p50,
+ * p90, p99 and mean per check, and the slowest checks. Inside the engine (`npm run bench -- --engines
+ * haidian-bot,haidian-bot-unguarded`) the same checks cost more: the engine's search in between
+ * leaves the guard's data out of the CPU caches. The numbers are for reading, not for CI.
+ */
+import { createEngine, indexFacts, subjectGuardOptions } from '../src/engine/engine.js';
+import { createExpansions } from '../src/engine/expansions.js';
+import { normalizeText } from '../src/engine/normalize.js';
+import { detectIntent } from '../src/engine/smalltalk.js';
+import { createSubjectGuard } from '../src/engine/subject-guard.js';
+import { defaultQueryCounts, generateCorpus, generateQueries, knowledgeBaseOf, type Corpus } from './corpus.js';
+import { loadExpansions, loadSubjectLexicon } from './peers.js';
+
+const arg = (name: string, fallback: string): string => {
+  const at = process.argv.indexOf(`--${name}`);
+  return at >= 0 ? (process.argv[at + 1] ?? fallback) : fallback;
+};
+const sizes = arg('facts', '1000,10000').split(',').map(Number);
+const passes = Number(arg('passes', '12'));
+const slowest = Number(arg('slowest', '10'));
+/** The bench's own settings: 1,000 questions, warmed with 1,000 from the next seed. */
+const QUERIES = 1000;
+
+const subjects = loadSubjectLexicon();
+const expansions = loadExpansions();
+
+type Check = readonly [raw: string, normalized: string, doc: number];
+
+/** The checks the guarded engine makes for a seed's questions: the questions the unguarded engine answers, with the fact. */
+function checksFor(corpus: Corpus, engine: ReturnType<typeof createEngine>, seed: number): Check[] {
+  const at = new Map(corpus.facts.map((fact, doc) => [fact.id, doc]));
+  const checks: Check[] = [];
+  for (const { text } of generateQueries(corpus, defaultQueryCounts(QUERIES), seed)) {
+    const reply = engine.ask(text);
+    const doc = reply.kind === 'answer' && reply.factId !== undefined ? at.get(reply.factId) : undefined;
+    if (doc !== undefined) checks.push([text, detectIntent(normalizeText(text)).rest, doc]);
+  }
+  return checks;
+}
+
+const quantile = (sorted: Float64Array, q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))] ?? NaN;
+
+for (const size of sizes) {
+  const corpus = generateCorpus(size);
+  const kb = { ...knowledgeBaseOf(corpus.facts), expansions };
+  // As bench/peers.ts builds haidian-bot: the Haidian generic words mean nothing in a synthetic city.
+  const engine = createEngine(kb, { genericTerms: [] });
+  const index = indexFacts(corpus.facts, createExpansions(expansions), { genericTerms: [] });
+  const options = subjectGuardOptions(index, []);
+  const warm = checksFor(corpus, engine, corpus.seed + 1);
+  const timed = checksFor(corpus, engine, corpus.seed);
+  const best = new Float64Array(timed.length).fill(Infinity);
+  let verdicts = 0;
+  for (let pass = 0; pass < passes; pass++) {
+    const guard = createSubjectGuard(subjects, corpus.facts, options);
+    for (const [raw, normalized, doc] of warm) guard.check(raw, normalized, doc);
+    timed.forEach(([raw, normalized, doc], i) => {
+      const start = performance.now();
+      const verdict = guard.check(raw, normalized, doc);
+      best[i] = Math.min(best[i] as number, performance.now() - start);
+      if (pass === 0 && verdict !== undefined) verdicts++;
+    });
+  }
+  const sorted = Float64Array.from(best).sort();
+  const us = (ms: number): string => `${(ms * 1000).toFixed(1)} µs`;
+  const mean = sorted.reduce((sum, t) => sum + t, 0) / sorted.length;
+  console.log(`\n${size.toLocaleString('en')} facts: ${timed.length} checks (${verdicts} with a verdict), fastest of ${passes} passes each`);
+  console.log(`  p50 ${us(quantile(sorted, 0.5))}   p90 ${us(quantile(sorted, 0.9))}   p99 ${us(quantile(sorted, 0.99))}   mean ${us(mean)}`);
+  console.log('  slowest:');
+  for (const i of [...best.keys()].sort((a, b) => (best[b] as number) - (best[a] as number)).slice(0, slowest)) {
+    console.log(`  ${us(best[i] as number).padStart(10)}  ${timed[i]?.[0]}`);
+  }
+}
