@@ -11,13 +11,8 @@
  * haidian-bot,haidian-bot-unguarded`) the same checks cost more: the engine's search in between
  * leaves the guard's data out of the CPU caches. The numbers are for reading, not for CI.
  */
-import { createEngine, indexFacts, subjectGuardOptions } from '../src/engine/engine.js';
-import { createExpansions } from '../src/engine/expansions.js';
-import { normalizeText } from '../src/engine/normalize.js';
-import { detectIntent } from '../src/engine/smalltalk.js';
-import { createSubjectGuard } from '../src/engine/subject-guard.js';
-import { defaultQueryCounts, generateCorpus, generateQueries, knowledgeBaseOf, type Corpus } from './corpus.js';
-import { loadExpansions, loadSubjectLexicon } from './peers.js';
+import { generateCorpus } from './corpus.js';
+import { guardBench, guardChecks } from './guard-checks.js';
 
 const arg = (name: string, fallback: string): string => {
   const at = process.argv.indexOf(`--${name}`);
@@ -29,38 +24,17 @@ const slowest = Number(arg('slowest', '10'));
 /** The bench's own settings: 1,000 questions, warmed with 1,000 from the next seed. */
 const QUERIES = 1000;
 
-const subjects = loadSubjectLexicon();
-const expansions = loadExpansions();
-
-type Check = readonly [raw: string, normalized: string, doc: number];
-
-/** The checks the guarded engine makes for a seed's questions: the questions the unguarded engine answers, with the fact. */
-function checksFor(corpus: Corpus, engine: ReturnType<typeof createEngine>, seed: number): Check[] {
-  const at = new Map(corpus.facts.map((fact, doc) => [fact.id, doc]));
-  const checks: Check[] = [];
-  for (const { text } of generateQueries(corpus, defaultQueryCounts(QUERIES), seed)) {
-    const reply = engine.ask(text);
-    const doc = reply.kind === 'answer' && reply.factId !== undefined ? at.get(reply.factId) : undefined;
-    if (doc !== undefined) checks.push([text, detectIntent(normalizeText(text)).rest, doc]);
-  }
-  return checks;
-}
-
 const quantile = (sorted: Float64Array, q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))] ?? NaN;
 
 for (const size of sizes) {
   const corpus = generateCorpus(size);
-  const kb = { ...knowledgeBaseOf(corpus.facts), expansions };
-  // As bench/peers.ts builds haidian-bot: the Haidian generic words mean nothing in a synthetic city.
-  const engine = createEngine(kb, { genericTerms: [] });
-  const index = indexFacts(corpus.facts, createExpansions(expansions), { genericTerms: [] });
-  const options = subjectGuardOptions(index, []);
-  const warm = checksFor(corpus, engine, corpus.seed + 1);
-  const timed = checksFor(corpus, engine, corpus.seed);
+  const bench = guardBench(corpus);
+  const warm = guardChecks(corpus, bench.unguarded, corpus.seed + 1, QUERIES);
+  const timed = guardChecks(corpus, bench.unguarded, corpus.seed, QUERIES);
   const best = new Float64Array(timed.length).fill(Infinity);
   let verdicts = 0;
   for (let pass = 0; pass < passes; pass++) {
-    const guard = createSubjectGuard(subjects, corpus.facts, options);
+    const guard = bench.newGuard();
     for (const [raw, normalized, doc] of warm) guard.check(raw, normalized, doc);
     timed.forEach(([raw, normalized, doc], i) => {
       const start = performance.now();

@@ -8,7 +8,8 @@ import {
 } from '../../bench/corpus.js';
 import { measureSize, scoreAnswers, stratify, type EngineResult, type SizeReport } from '../../bench/measure.js';
 import { guardCosts, targetChecks } from '../../bench/report.js';
-import { ENGINE_NAMES } from '../../bench/peers.js';
+import { ENGINE_NAMES, PEER_FACTORIES } from '../../bench/peers.js';
+import { guardBench, guardChecks } from '../../bench/guard-checks.js';
 
 describe('benchmark corpus', () => {
   const corpus = generateCorpus(100);
@@ -175,5 +176,28 @@ describe('issue-6 target checks', () => {
     expect(checks.find((c) => c.label === '10,000: subject guard p99 cost ≤ 10 %')).toMatchObject({ pass: false, detail: '+25 %' });
     // The unguarded engine is the same engine: it is no peer to be ahead of.
     expect(checks.map((c) => c.label)).not.toContain('10k: in-scope ahead of every peer');
+  });
+});
+
+describe('bench:guard times the checks the guarded engine makes', () => {
+  it('gets from its own guard the verdict the guarded engine acts on, for every question the unguarded one answers', () => {
+    const corpus = generateCorpus(300);
+    const bench = guardBench(corpus);
+    const checks = guardChecks(corpus, bench.unguarded, corpus.seed, 200);
+    const guarded = PEER_FACTORIES['haidian-bot']();
+    guarded.build(corpus.facts);
+    const guard = bench.newGuard();
+    expect(checks.length).toBeGreaterThan(100);
+    let verdicts = 0;
+    for (const [raw, normalized, doc] of checks) {
+      const verdict = guard.check(raw, normalized, doc);
+      if (verdict !== undefined) verdicts++;
+      const answered = guarded.query(raw);
+      // No verdict: the guarded engine answers with the same fact; a verdict: it does not.
+      if (verdict === undefined) expect(answered, raw).toBe(corpus.facts[doc]?.id);
+      else expect(answered, raw).not.toBe(corpus.facts[doc]?.id);
+    }
+    // Both kinds were met (seven checks of 155 get a verdict on this corpus).
+    expect(verdicts).toBeGreaterThan(0);
   });
 });
