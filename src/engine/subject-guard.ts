@@ -367,6 +367,8 @@ export function createSubjectGuard(lexicon: SubjectLexicon, facts: readonly Fact
     ownAliases.push(own);
     aliasTexts.push({ terms: new Set(pieces.flat()), pieces });
   });
+  /** The aliases of one word: the only ones a lower-case word of the question can be. */
+  const oneWordAliases = new Set([...factsByAlias.keys()].filter((alias) => !alias.includes(' ')));
 
   /** Some alias holds every one of the name's terms. */
   const isKnownLatin = (terms: readonly string[]): boolean => {
@@ -615,13 +617,12 @@ export function createSubjectGuard(lexicon: SubjectLexicon, facts: readonly Fact
   };
 
   /** "x university", "university of x", lower-case acronyms ("bfsu"), in the normalised question. */
-  const lowerCaseNames = (normalized: string, capitalised: ReadonlySet<string>, withMarkers: boolean, doc: number, out: Name[]): void => {
-    const han = hasHan(normalized);
+  const lowerCaseNames = (normalized: string, han: boolean, capitalised: ReadonlySet<string>, withMarkers: boolean, doc: number, out: Name[]): void => {
     const words = normalized.split(' ').filter((word) => word !== '' && (!han || !hasHan(word)));
     for (let i = 0; i < words.length; i++) {
       const word = words[i] as string;
-      // Most words are no marker, no whole alias and not shaped like an acronym: two set reads and a look at the letters.
-      if (!markersEn.has(word) && !factsByAlias.has(word) && !isAcronymShaped(word)) continue;
+      // Most words are no marker, no one-word alias and not shaped like an acronym: two reads of small sets and a look at the letters.
+      if (!markersEn.has(word) && !oneWordAliases.has(word) && !isAcronymShaped(word)) continue;
       const reading = lowerCaseReadings.get(word, () => readLowerCase(word));
       // A marker the user capitalised is part of a name the capitalised reading has taken whole.
       if (reading.marker && !capitalised.has(word)) {
@@ -692,7 +693,6 @@ export function createSubjectGuard(lexicon: SubjectLexicon, facts: readonly Fact
 
   /** "北京外国语大学", "雍和宫": the characters before a marker, back to a particle or a non-Chinese character. */
   const hanNames = (normalized: string, out: Name[]): void => {
-    if (!hasHan(normalized)) return;
     const chars = Array.from(normalized);
     let covered = -1;
     for (let i = 0; i < chars.length; i++) {
@@ -733,7 +733,6 @@ export function createSubjectGuard(lexicon: SubjectLexicon, facts: readonly Fact
    * whole alias typed in lower case does in English), unless a name read from a marker holds it.
    */
   const hanAliasNames = (normalized: string, out: Name[]): void => {
-    if (!hasHan(normalized)) return;
     const chars = Array.from(normalized);
     for (let i = 0; i < chars.length - 1; i++) {
       // The longest alias starting here: every alias's beginning is one of the aliases' parts, so the
@@ -757,9 +756,12 @@ export function createSubjectGuard(lexicon: SubjectLexicon, facts: readonly Fact
     const capitalised = capitalisedNames(raw, out);
     // A question that writes its names with capitals ("Is Churchmead Theatre a vehicle park?") has
     // no name among its lower-case words.
-    lowerCaseNames(normalized, capitalised, out.length === 0, doc, out);
-    hanNames(normalized, out);
-    hanAliasNames(normalized, out);
+    const han = hasHan(normalized);
+    lowerCaseNames(normalized, han, capitalised, out.length === 0, doc, out);
+    if (han) {
+      hanNames(normalized, out);
+      hanAliasNames(normalized, out);
+    }
     return out;
   };
 
