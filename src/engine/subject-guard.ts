@@ -545,7 +545,7 @@ export function createSubjectGuard(lexicon: SubjectLexicon, facts: readonly Fact
     // One ordinary capitalised word ("Population") is a name only if the base has never seen it, or has
     // it as a whole alias ("Tsinghua"); at the start of a sentence ("Whereabouts is …", "Whih bus …")
     // only as a whole alias.
-    const atStart = !single || factsByAlias.has(words[0] as string);
+    const atStart = !single || oneWordAliases.has(words[0] as string);
     const within = atStart || !terms.some((term) => options.knowsTerm(term));
     if (!within) return NO_READINGS;
     const display = kept.join(' ');
