@@ -11,6 +11,7 @@ const COMMANDS: readonly { name: string; script: string; args: readonly string[]
   { name: 'knowledge:check', script: 'src/cli.ts', args: ['check'], usage: /^usage: npm run knowledge:check/ },
   { name: 'report', script: 'src/cli.ts', args: ['report'], usage: /^usage: npm run report/ },
   { name: 'bench', script: 'bench/run.ts', args: [], usage: /^usage: npm run bench/ },
+  { name: 'bench:guard', script: 'bench/guard.ts', args: [], usage: /^usage: npm run bench:guard/ },
   { name: 'fuzz', script: 'scripts/fuzz.ts', args: [], usage: /^usage: npm run fuzz/ },
   { name: 'load', script: 'scripts/load.ts', args: [], usage: /^usage: npm run load/ },
   { name: 'discord:register', script: 'adapters/discord/register-cli.ts', args: [], usage: /^usage: npm run discord:register/ },
