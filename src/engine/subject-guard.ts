@@ -87,6 +87,7 @@ const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 /** "Tsinghua's" → Tsinghua. */
 const withoutPossessive = (word: string): string => (word.endsWith("'s") || word.endsWith('’s') ? word.slice(0, -2) : word);
 
+/** What `numberedIn` finds in a text with no digit (most questions): one empty map, not a new one each time. */
 const NO_NUMBERS: ReadonlyMap<string, string> = new Map();
 
 /** A memo of a pure function's results by key, emptied when it holds `max` of them (so odd input cannot grow it without bound). */
