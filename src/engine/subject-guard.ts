@@ -319,7 +319,15 @@ export function createSubjectGuard(lexicon: SubjectLexicon, facts: readonly Fact
   /** A fact's words as the terms a name is made of (common words out), so that "Beida subway station" finds "beida station". */
   const nameTermsOfFact = (words: readonly string[]): string[] => {
     const terms: string[] = [];
-    for (const word of words) for (const term of factWord(word).nameTerms) terms.push(term);
+    for (const word of words) {
+      // A plain word (most of them): its stem, worked out on the spot, costs less than a look in the
+      // map of every word the facts use.
+      if (/^[a-z]+$/.test(word)) {
+        if (isStopword(word)) continue;
+        const term = stemWord(word);
+        if ((term === word || !isStopword(term)) && (!genericStems.has(term) || markerStems.has(term) || districtWords.has(term))) terms.push(term);
+      } else for (const term of factWord(word).nameTerms) terms.push(term);
+    }
     return terms;
   };
 
