@@ -122,6 +122,15 @@ interface Name {
   readonly han?: { readonly name: string; readonly stems: readonly string[]; readonly marker: string };
   /** What the name is to each fact it was judged on (see `judge`). */
   judgements?: Map<number, NameJudgement>;
+  /** Worked out the first time a fact needs it, the same for every fact (names are shared between questions). */
+  cache?: {
+    /** The facts whose whole alias the name is (`null`: none). */
+    aliasOf?: readonly number[] | null;
+    /** A Latin name without a marker: the terms that make it a name (see `coversLatin`). */
+    essential?: readonly string[];
+    /** Some fact's alias holds it (see `isKnown`). */
+    known?: boolean;
+  };
 }
 
 type NameJudgement = 'here' | 'unknown' | 'elsewhere' | readonly number[];
@@ -453,15 +462,20 @@ export function createSubjectGuard(lexicon: SubjectLexicon, facts: readonly Fact
    * University East Gate" by "East Gate of Peking University", "PKU Hospital of Stomatology" by the
    * aliases "PKU School of Stomatology" and "PKU dental hospital").
    */
-  const coversLatin = (doc: number, terms: readonly string[]): boolean => {
+  const coversLatin = (doc: number, name: Name): boolean => {
+    const terms = name.terms;
     const aliases = aliasTexts[doc] as AliasText;
     if (terms.every((term) => aliases.terms.has(term))) return true;
     if (terms.length === 1) return factHasTerm(doc, terms[0] as string);
     if (!terms.some((term) => markerStems.has(term))) {
       // No marker ("UNESCO World Heritage Site", "Changping Line Qinghe"): the words that make it a name
       // (an alias's words, words the base has never seen) must be there; common words may differ.
-      const essential = terms.filter((term) => aliasesByTerm.has(term) || !options.knowsTerm(term));
-      return (essential.length > 0 ? essential : terms).every((term) => factHasTerm(doc, term));
+      const cache = (name.cache ??= {});
+      if (cache.essential === undefined) {
+        const essential = terms.filter((term) => aliasesByTerm.has(term) || !options.knowsTerm(term));
+        cache.essential = essential.length > 0 ? essential : terms;
+      }
+      return cache.essential.every((term) => factHasTerm(doc, term));
     }
     if (!terms.every((term) => factHasTerm(doc, term))) return false;
     const inRow = (same: (a: string, b: string) => boolean) => (piece: readonly string[]): boolean => {
@@ -495,14 +509,15 @@ export function createSubjectGuard(lexicon: SubjectLexicon, facts: readonly Fact
         return false;
       });
     }
-    if (coversLatin(doc, name.terms)) return true;
+    if (coversLatin(doc, name)) return true;
     // A name with a slip in it ("Qingpign Houssing Office"): every word near one the fact has, as written.
     const surfaces = surfacesOf(doc);
     const words = (name.words ?? []).filter((word) => !NAME_CONNECTORS.has(word) && (!isCommonWord(word) || markersEn.has(word)));
     return words.some((word) => !surfaces.includes(word)) && words.every((word) => surfaces.some((other) => sameTerm(word, other)));
   };
 
-  const isKnown = (name: Name): boolean => {
+  const isKnown = (name: Name): boolean => ((name.cache ??= {}).known ??= isKnownOnce(name));
+  const isKnownOnce = (name: Name): boolean => {
     if (name.han) {
       if (hanAliasParts.has(name.han.name)) return true;
       // 看看北京大学: the name's tail is exactly an alias.
@@ -782,7 +797,9 @@ export function createSubjectGuard(lexicon: SubjectLexicon, facts: readonly Fact
    */
   const otherSubjectNamed = (doc: number, name: Name): readonly number[] | undefined => {
     const whole = name.key;
-    const docs = factsByAlias.get(whole);
+    const cache = (name.cache ??= {});
+    if (cache.aliasOf === undefined) cache.aliasOf = factsByAlias.get(whole) ?? null;
+    const docs = cache.aliasOf ?? undefined;
     if (docs === undefined || docs.includes(doc)) return undefined;
     const within = (part: string): boolean => part !== whole && (hasHan(whole) ? whole.includes(part) : ` ${whole} `.includes(` ${part} `));
     if (!(ownAliases[doc] ?? []).some(within)) return undefined;
