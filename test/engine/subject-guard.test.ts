@@ -53,7 +53,13 @@ describe('subject check on the real fact base: a name the base does not know is 
 
   it('declines questions the matcher alone answers about another subject', () => {
     // Each of these is answered confidently with a neighbour's fact when the guard is off.
-    const questions = ['bfsu was founded in which year', 'Where is Haidian Hospital?'];
+    const questions = [
+      'bfsu was founded in which year',
+      'Where is Haidian Hospital?',
+      // A one-word alias, capitalised and in lower case: Zhongguancun's area is not the Summer Palace's.
+      'How large is Zhongguancun subdistrict in square kilometres?',
+      'how large is zhongguancun subdistrict in square kilometres',
+    ];
     for (const question of questions) {
       expect(unguarded.ask(question).kind, question).toBe('answer');
       expect(engine.ask(question).kind, question).not.toBe('answer');
