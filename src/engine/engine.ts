@@ -302,7 +302,8 @@ export function createEngine(kb: KnowledgeBase, options: EngineOptions = {}): En
     const fact = facts[chosen.doc] as Fact;
     const stranger = foreign.find((name) => !mentions(chosen.doc, name));
     if (stranger) return noMatch(language, MESSAGES.foreign[language](stranger.display), [], top.score, []);
-    const subject = findNames(unsupportedNames, intent.rest).find((name) => !mentions(chosen.doc, name));
+    const unsupported = findNames(unsupportedNames, intent.rest);
+    const subject = unsupported.find((name) => !mentions(chosen.doc, name));
     if (subject) return noMatch(language, MESSAGES.unsupported[language](subject.display), [], top.score, [fact]);
     const verdict = subjectGuard?.check(raw, intent.rest, chosen.doc);
     if (verdict) {
@@ -320,7 +321,7 @@ export function createEngine(kb: KnowledgeBase, options: EngineOptions = {}): En
                 c.score >= top.score * SUBJECT_SECOND_CHANCE_RATIO &&
                 (c.specific || c.complete) &&
                 foreign.every((name) => mentions(c.doc, name)) &&
-                findNames(unsupportedNames, intent.rest).every((name) => mentions(c.doc, name)) &&
+                unsupported.every((name) => mentions(c.doc, name)) &&
                 subjectGuard?.check(raw, intent.rest, c.doc) === undefined,
             )
           : undefined;

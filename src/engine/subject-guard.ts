@@ -206,12 +206,18 @@ function phraseListsRegExp(
   };
 }
 
+const PLAIN_WORD = /^[a-z]+$/;
+/** A plain lower-case word's term as the tokenizer makes it, without its regex walk; `undefined` for filler. */
+const plainTerm = (word: string): string | undefined => {
+  if (isStopword(word)) return undefined;
+  const term = stemWord(word);
+  return term !== word && isStopword(term) ? undefined : term;
+};
 const stemsOf = (text: string): string[] => {
   // One plain word (most calls): its stem, without the tokenizer's regex walk.
-  if (/^[a-z]+$/.test(text)) {
-    if (isStopword(text)) return [];
-    const term = stemWord(text);
-    return term !== text && isStopword(term) ? [] : [term];
+  if (PLAIN_WORD.test(text)) {
+    const term = plainTerm(text);
+    return term === undefined ? [] : [term];
   }
   return tokenizeNormalized(text).filter((t) => !hasHan(t.term)).map((t) => t.term);
 };
@@ -306,6 +312,8 @@ export function createSubjectGuard(lexicon: SubjectLexicon, facts: readonly Fact
     return numberedFacts.get(n) ?? [];
   };
 
+  /** A term of a fact's text that can be part of a name: not a common word, unless a marker or the district's name. */
+  const isNameTerm = (term: string): boolean => !genericStems.has(term) || markerStems.has(term) || districtWords.has(term);
   // What each word of the facts' text is to the guard, shared by all facts: a fact's text is built from lookups.
   interface FactWord {
     readonly terms: readonly string[];
@@ -319,7 +327,7 @@ export function createSubjectGuard(lexicon: SubjectLexicon, facts: readonly Fact
       const terms = stemsOf(word);
       known = {
         terms,
-        nameTerms: terms.filter((term) => !genericStems.has(term) || markerStems.has(term) || districtWords.has(term)),
+        nameTerms: terms.filter(isNameTerm),
       };
       factWords.set(word, known);
     }
@@ -331,10 +339,9 @@ export function createSubjectGuard(lexicon: SubjectLexicon, facts: readonly Fact
     for (const word of words) {
       // A plain word (most of them): its stem, worked out on the spot, costs less than a look in the
       // map of every word the facts use.
-      if (/^[a-z]+$/.test(word)) {
-        if (isStopword(word)) continue;
-        const term = stemWord(word);
-        if ((term === word || !isStopword(term)) && (!genericStems.has(term) || markerStems.has(term) || districtWords.has(term))) terms.push(term);
+      if (PLAIN_WORD.test(word)) {
+        const term = plainTerm(word);
+        if (term !== undefined && isNameTerm(term)) terms.push(term);
       } else for (const term of factWord(word).nameTerms) terms.push(term);
     }
     return terms;
