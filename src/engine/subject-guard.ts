@@ -124,8 +124,8 @@ interface Name {
   judgements?: Map<number, NameJudgement>;
   /** Worked out the first time a fact needs it, the same for every fact (names are shared between questions). */
   cache?: {
-    /** The facts whose whole alias the name is (`null`: none). */
-    aliasOf?: readonly number[] | null;
+    /** The facts whose whole alias the name is (empty: none). */
+    aliasOf?: readonly number[];
     /** A Latin name without a marker: the terms that make it a name (see `coversLatin`). */
     essential?: readonly string[];
     /** Some fact's alias holds it (see `isKnown`). */
@@ -804,10 +804,8 @@ export function createSubjectGuard(lexicon: SubjectLexicon, facts: readonly Fact
    */
   const otherSubjectNamed = (doc: number, name: Name): readonly number[] | undefined => {
     const whole = name.key;
-    const cache = (name.cache ??= {});
-    if (cache.aliasOf === undefined) cache.aliasOf = factsByAlias.get(whole) ?? null;
-    const docs = cache.aliasOf ?? undefined;
-    if (docs === undefined || docs.includes(doc)) return undefined;
+    const docs = ((name.cache ??= {}).aliasOf ??= factsByAlias.get(whole) ?? []);
+    if (docs.length === 0 || docs.includes(doc)) return undefined;
     const within = (part: string): boolean => part !== whole && (hasHan(whole) ? whole.includes(part) : ` ${whole} `.includes(` ${part} `));
     if (!(ownAliases[doc] ?? []).some(within)) return undefined;
     // Said anywhere in the fact (its answer, keywords or example questions): the curator meant it to answer.
